@@ -1,0 +1,30 @@
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { readLabConfig } from './config'
+import { LabError } from './errors'
+import { phase, phaseTimings, say } from './progress'
+import { startLab, type StartedLab } from './start-lab'
+
+/**
+ * vitest globalSetup: one lab for the whole run, handed to the suites with provide('lab'),
+ * stopped at teardown. A LabError ends the run with its one line and nothing left running.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runDir = path.resolve(process.env.LVS_RUN_DIR || 'reports/lab')
+  let lab: StartedLab
+  try {
+    const config = readLabConfig()
+    lab = await phase('lab ready', () => startLab(config, runDir))
+  } catch (err) {
+    if (err instanceof LabError) {
+      process.stderr.write(`\nlvs-conformance: ${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  project.provide('lab', lab.info)
+  return async () => {
+    await phase('lab stop', () => lab.stop())
+    say(`lab phase timings: ${phaseTimings().map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`).join('; ')}`)
+  }
+}

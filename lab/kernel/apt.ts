@@ -1,0 +1,52 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { sh } from '../host/shell'
+import type { KernelSeries } from './series'
+
+/**
+ * apt with its own sources list and state below the cache: the machine's own apt
+ * configuration is never read or changed.
+ */
+export class PrivateApt {
+  constructor(
+    readonly dir: string,
+    readonly series: KernelSeries,
+    readonly mirror: string,
+  ) {}
+
+  private get options(): string[] {
+    return [
+      `-o`, `Dir::Etc::SourceList=${path.join(this.dir, 'sources.list')}`,
+      `-o`, `Dir::Etc::SourceParts=/dev/null`,
+      `-o`, `Dir::State::Lists=${path.join(this.dir, 'lists')}`,
+      `-o`, `Dir::Cache=${path.join(this.dir, 'cache')}`,
+      `-o`, `Dir::State::Status=/dev/null`,
+      `-o`, `APT::Sandbox::User=root`,
+      `-o`, `Acquire::Languages=none`,
+    ]
+  }
+
+  async update(): Promise<void> {
+    const security = this.mirror.replace(/\/debian\/?$/, '/debian-security')
+    const lines = this.series.suites.map((s) => `deb ${this.mirror} ${s} main`)
+    if (this.series.security) lines.push(`deb ${security} ${this.series.security} main`)
+    for (const d of ['lists/partial', 'cache/archives/partial']) await fs.mkdir(path.join(this.dir, d), { recursive: true })
+    await fs.writeFile(path.join(this.dir, 'sources.list'), `${lines.join('\n')}\n`)
+    await sh`apt-get ${this.options} -qq update`
+  }
+
+  /** The control fields of a package's candidate version. */
+  async show(pkg: string): Promise<Record<string, string>> {
+    const out = await sh`apt-cache ${this.options} show --no-all-versions ${pkg}`
+    const fields: Record<string, string> = {}
+    for (const line of out.stdout.split('\n')) {
+      const m = /^([A-Za-z-]+): (.*)$/.exec(line)
+      if (m) fields[m[1]] = m[2]
+    }
+    return fields
+  }
+
+  async download(pkgs: string[], into: string): Promise<void> {
+    await sh`cd ${into} && apt-get ${this.options} -qq download ${pkgs}`
+  }
+}

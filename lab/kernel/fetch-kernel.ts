@@ -1,0 +1,116 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { buildAtomically, exists } from '../cache'
+import { LabError } from '../errors'
+import { sh } from '../host/shell'
+import { say } from '../progress'
+import { PrivateApt } from './apt'
+import type { KernelSeries } from './series'
+
+/** A Debian cloud kernel, unpacked into the cache. */
+export interface FetchedKernel {
+  series: string
+  /** The versioned package, e.g. linux-image-6.1.0-56-cloud-amd64. */
+  package: string
+  /** Its Debian version, e.g. 6.1.192-2. */
+  packageVersion: string
+  /** `uname -r` in the guest. */
+  release: string
+  vmlinuz: string
+  /** A cpio of usr/lib/modules/<release> with depmod's indexes, appended to the guest root. */
+  modulesCpio: string
+}
+
+const kernelPackage = /^linux-(image|binary|modules)-\d/
+
+/** Follows the cloud meta package to the versioned packages that carry vmlinuz and modules. */
+async function resolvePackages(apt: PrivateApt): Promise<{ packages: string[]; version: string }> {
+  const seen = new Set<string>()
+  const queue = ['linux-image-cloud-amd64']
+  let version = ''
+  while (queue.length > 0) {
+    const name = queue.shift()!
+    const fields = await apt.show(name)
+    if (!fields.Package) throw new LabError(`the Debian archive has no package ${name} for ${apt.series.name}`, 'check LVS_KERNEL and LVS_DEBIAN_MIRROR')
+    if (name !== 'linux-image-cloud-amd64') {
+      seen.add(name)
+      version ||= fields.Version
+    }
+    for (const dep of (fields.Depends ?? '').split(',')) {
+      const dname = dep.trim().split(/[\s|]/)[0]
+      if (kernelPackage.test(dname) && !seen.has(dname) && !queue.includes(dname)) queue.push(dname)
+    }
+  }
+  if (seen.size === 0) throw new LabError(`linux-image-cloud-amd64 in ${apt.series.name} names no versioned kernel package`, 'try another LVS_KERNEL')
+  return { packages: [...seen], version }
+}
+
+async function findFirst(root: string, candidates: string[]): Promise<string | undefined> {
+  for (const c of candidates) if (await exists(path.join(root, c))) return path.join(root, c)
+  return undefined
+}
+
+export async function fetchKernel(series: KernelSeries, cacheDir: string, mirror: string, refresh = false): Promise<FetchedKernel> {
+  const record = path.join(cacheDir, 'kernels', `${series.name}.json`)
+  if (!refresh && (await exists(record))) {
+    const known = JSON.parse(await fs.readFile(record, 'utf8')) as FetchedKernel
+    if ((await exists(known.vmlinuz)) && (await exists(known.modulesCpio))) return known
+  }
+
+  const apt = new PrivateApt(path.join(cacheDir, 'apt', series.name), series, mirror)
+  say(`resolving the ${series.name} cloud kernel in the Debian archive`)
+  try {
+    await apt.update()
+  } catch (err) {
+    throw new LabError(`cannot read the Debian archive for ${series.name} (${mirror})`, `check the network or LVS_DEBIAN_MIRROR (${firstLine(err)})`)
+  }
+  const { packages, version } = await resolvePackages(apt)
+  const name = packages[0]
+  say(`downloading ${packages.join(', ')} ${version}`)
+
+  let release = ''
+  const dir = await buildAtomically(path.join(cacheDir, 'kernels', `${name}_${version}`), async (tmp) => {
+    const debs = path.join(tmp, 'debs')
+    const unpacked = path.join(tmp, 'unpacked')
+    await fs.mkdir(debs, { recursive: true })
+    await fs.mkdir(unpacked, { recursive: true })
+    await apt.download(packages, debs)
+    for (const deb of await fs.readdir(debs)) await sh`dpkg-deb -x ${path.join(debs, deb)} ${unpacked}`
+    // Older packages keep modules in lib/modules, newer ones in usr/lib/modules.
+    const modulesRoot = (await findFirst(unpacked, ['usr/lib/modules', 'lib/modules']))!
+    release = (await fs.readdir(modulesRoot))[0]
+    const vmlinuz = await findFirst(unpacked, [`boot/vmlinuz-${release}`, `usr/lib/modules/${release}/vmlinuz`, `boot/vmlinuz`])
+    if (!vmlinuz) throw new LabError(`${name} ${version} carries no vmlinuz`, 'report this kernel package; try another LVS_KERNEL')
+    await fs.rename(vmlinuz, path.join(tmp, 'vmlinuz'))
+
+    // The .deb ships no modules.dep: run depmod for that release over a staged tree.
+    const stage = path.join(tmp, 'stage')
+    await fs.mkdir(path.join(stage, 'usr/lib/modules'), { recursive: true })
+    await fs.rename(path.join(modulesRoot, release), path.join(stage, 'usr/lib/modules', release))
+    await fs.symlink('usr/lib', path.join(stage, 'lib'))
+    await sh`depmod -b ${stage} ${release}`
+    await sh`cd ${stage} && find usr | cpio -o -H newc --quiet > ${path.join(tmp, 'modules.cpio')}`
+    await fs.rm(stage, { recursive: true })
+    await fs.rm(unpacked, { recursive: true })
+    await fs.rm(debs, { recursive: true })
+    await fs.writeFile(path.join(tmp, 'release'), release)
+  })
+  release ||= (await fs.readFile(path.join(dir, 'release'), 'utf8')).trim()
+
+  const fetched: FetchedKernel = {
+    series: series.name,
+    package: name,
+    packageVersion: version,
+    release,
+    vmlinuz: path.join(dir, 'vmlinuz'),
+    modulesCpio: path.join(dir, 'modules.cpio'),
+  }
+  await fs.writeFile(`${record}.tmp-${process.pid}`, JSON.stringify(fetched, null, 2))
+  await fs.rename(`${record}.tmp-${process.pid}`, record)
+  return fetched
+}
+
+function firstLine(err: unknown): string {
+  const text = (err as { stderr?: string }).stderr || String(err)
+  return text.trim().split('\n')[0]
+}

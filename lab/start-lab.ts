@@ -1,0 +1,105 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { LabConfig } from './config'
+import { dockerClient } from './docker/client'
+import { hasImage, importNodeImage } from './docker/node-image'
+import { probeIpvs } from './docker/probe'
+import { sweepLab } from './docker/sweep'
+import { LabError } from './errors'
+import { buildRoots } from './image/build-roots'
+import { nodeImageName } from './image/recipe'
+import type { LabInfo } from './lab-info'
+import { phase, say } from './progress'
+import { prepareKernelLab, startKernelLab } from './vm/kernel-lab'
+import { checkRoot, checkTools, buildTools } from './host/requirements'
+
+export interface StartedLab {
+  info: LabInfo
+  stop(): Promise<void>
+}
+
+async function reachable(dockerHost: string | undefined): Promise<boolean> {
+  if (!dockerHost) {
+    const socket = await fs.access('/var/run/docker.sock').then(
+      () => true,
+      () => false,
+    )
+    if (!socket) return false
+  }
+  return dockerClient(dockerHost)
+    .ping()
+    .then(
+      () => true,
+      () => false,
+    )
+}
+
+/** An engine that is already there: usable only if its kernel really does IPVS. */
+async function tryExistingEngine(config: LabConfig, runDir: string): Promise<StartedLab | string> {
+  const dockerHost = process.env.DOCKER_HOST
+  if (!(await reachable(dockerHost))) return `no Docker engine answers at ${dockerHost ?? '/var/run/docker.sock'}`
+  const docker = dockerClient(dockerHost)
+  const image = nodeImageName()
+  if (!(await hasImage(docker, image))) {
+    checkTools(buildTools)
+    checkRoot()
+    const roots = await phase('build the node image', () => buildRoots(config.cacheDir, config.mirror))
+    await phase('import the node image into the engine', () => importNodeImage(docker, roots.nodeImageTar, image))
+  }
+  const probe = await phase('probe the engine for IPVS', () => probeIpvs(docker, image))
+  if (!probe.ipvs) return `the engine's kernel ${probe.kernelRelease} cannot do IPVS (${probe.detail})`
+  const swept = await sweepLab(docker)
+  if (swept.containers + swept.networks > 0) say(`swept ${swept.containers} containers and ${swept.networks} networks left by an earlier run`)
+  return {
+    info: {
+      mode: 'docker',
+      reason: `the Docker engine at ${dockerHost ?? '/var/run/docker.sock'} runs kernel ${probe.kernelRelease} with IPVS`,
+      dockerHost: dockerHost ?? 'unix:///var/run/docker.sock',
+      nodeImage: image,
+      kernelRelease: probe.kernelRelease,
+      runDir,
+    },
+    stop: async () => {
+      await sweepLab(docker)
+    },
+  }
+}
+
+async function kernelLab(config: LabConfig, runDir: string, why: string): Promise<StartedLab> {
+  const prepared = await prepareKernelLab(config)
+  const guest = await startKernelLab(config, prepared, runDir)
+  return {
+    info: {
+      mode: 'vm',
+      reason: why,
+      dockerHost: guest.dockerHost,
+      nodeImage: nodeImageName(),
+      kernelRelease: prepared.kernel.release,
+      kernelPackage: prepared.kernel.package,
+      kernelPackageVersion: prepared.kernel.packageVersion,
+      kernelSeries: prepared.kernel.series,
+      accel: prepared.accel,
+      memoryMiB: config.memoryMiB,
+      cpus: config.cpus,
+      runDir,
+    },
+    stop: () => guest.stop(),
+  }
+}
+
+/** Chooses the lab (an existing IPVS-capable engine, else the kernel lab VM), says why, starts it. */
+export async function startLab(config: LabConfig, runDir: string): Promise<StartedLab> {
+  await fs.mkdir(runDir, { recursive: true })
+  let lab: StartedLab
+  if (config.mode === 'vm') {
+    lab = await kernelLab(config, runDir, 'LVS_LAB=vm asks for the kernel lab VM')
+  } else {
+    const existing = await tryExistingEngine(config, runDir)
+    if (typeof existing !== 'string') lab = existing
+    else if (config.mode === 'docker') throw new LabError(`LVS_LAB=docker, but ${existing}`, 'set DOCKER_HOST to an engine whose kernel has ip_vs, or unset LVS_LAB to use the kernel lab VM')
+    else lab = await kernelLab(config, runDir, `${existing}, so the suite boots its own kernel`)
+  }
+  say(`lab: ${lab.info.mode} (${lab.info.reason}); kernel ${lab.info.kernelRelease}; Docker API ${lab.info.dockerHost}`)
+  await fs.writeFile(path.join(runDir, 'lab.json'), JSON.stringify(lab.info, null, 2))
+  return lab
+}

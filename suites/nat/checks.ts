@@ -1,0 +1,66 @@
+import type { IpvsStatsTable, IpvsTable } from '../../lab/ipvs'
+import type { HttpExchange } from '../../lab/http/curl-transfers'
+import { verdict, type Verdict } from '../../fixtures/verdict'
+
+/** 1. `ipvsadm -Ln` lists the article's service: TCP VIP:80 rr, every real server Masq weight 1. */
+export function serviceIsListed(table: IpvsTable, vip: string, realServers: string[]): Verdict {
+  const svc = table.services.find((s) => s.protocol === 'TCP' && s.address === vip && s.port === 80)
+  if (!svc) return verdict('TCP service listed', [`no TCP ${vip}:80 in the table (${table.services.length} services)`])
+  return verdict('TCP service listed', [
+    svc.scheduler !== 'rr' && `scheduler is ${svc.scheduler}, not rr`,
+    svc.realServers.length !== realServers.length && `${svc.realServers.length} real servers, expected ${realServers.length}`,
+    ...realServers.map((rip) => {
+      const rs = svc.realServers.find((r) => r.address === rip)
+      if (!rs) return `${rip} is not a real server of the service`
+      if (rs.forward !== 'Masq') return `${rip} forwards as ${rs.forward}, not Masq`
+      if (rs.weight !== 1) return `${rip} has weight ${rs.weight}, not 1`
+      return undefined
+    }),
+  ])
+}
+
+/**
+ * 2. rr: every request answered by a real server's own page, in the order ipvsadm lists
+ * them, cycled (the kernel's rr walks its destination list, ip_vs_rr.c).
+ */
+export function roundRobin(exchanges: HttpExchange[], listedOrder: string[], requests: number): Verdict {
+  const seen = exchanges.map((x) => x.server ?? `(no answer: curl exit ${x.curlExit}, HTTP ${x.status})`)
+  const expected = Array.from({ length: requests }, (_, i) => listedOrder[i % listedOrder.length])
+  return verdict('rr alternation', [
+    exchanges.length !== requests && `${exchanges.length} responses to ${requests} requests`,
+    ...exchanges.map((x) => x.status !== 200 && `request ${x.index + 1} got HTTP ${x.status} (curl exit ${x.curlExit})`),
+    seen.join(',') !== expected.join(',') && `sequence ${seen.join(', ')}; expected ${expected.join(', ')}`,
+  ])
+}
+
+/** 3. Each request is its own TCP connection: `Connection: close` on each, and Conns grows by exactly N. */
+export function connectionPerRequest(exchanges: HttpExchange[], conns: number, requests: number): Verdict {
+  return verdict('one TCP connection per request', [
+    exchanges.length !== requests && `${exchanges.length} responses to ${requests} requests`,
+    ...exchanges.map((x) => !x.connectionClose && `response ${x.index + 1} has no Connection: close`),
+    ...exchanges.map((x) => !x.newConnection && `request ${x.index + 1} reused an open connection`),
+    conns !== requests && `the service's Conns counter grew by ${conns}, expected ${requests}`,
+  ])
+}
+
+/**
+ * 4. The reply path runs through the director: per real server, both directions are
+ * counted. In NAT the director sees at least SYN, request and ACK inbound and SYN-ACK
+ * and response outbound for every connection.
+ */
+export function repliesThroughDirector(stats: IpvsStatsTable, vip: string, servedBy: Map<string, number>): Verdict {
+  const svc = stats.services.find((s) => s.address === vip && s.port === 80)
+  if (!svc) return verdict('reply path through the director', [`no ${vip}:80 in --stats`])
+  return verdict(
+    'reply path through the director',
+    svc.realServers.flatMap((rs) => {
+      const { conns, inPkts, outPkts } = rs.counters
+      return [
+        conns === 0 && `${rs.address} was sent no connection`,
+        inPkts < 2 * conns && `${rs.address}: InPkts ${inPkts} for ${conns} connections`,
+        outPkts < 2 * conns && `${rs.address}: OutPkts ${outPkts} for ${conns} connections (replies bypass the director or never come)`,
+        (servedBy.get(rs.address) ?? 0) !== conns && `${rs.address}: ${conns} connections but ${servedBy.get(rs.address) ?? 0} answered requests`,
+      ]
+    }),
+  )
+}

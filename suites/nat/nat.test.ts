@@ -1,0 +1,114 @@
+/**
+ * LVS NAT mode, as the article sets it up: lvs-node-0 masquerades for lvs-node-1 and
+ * lvs-node-2, which use it as their gateway (topologies/nat.ts has the drawing).
+ */
+import { describe } from 'vitest'
+import { evidence } from '../../fixtures/evidence'
+import type { TopologyFixtures } from '../../fixtures/lab-test'
+import { topologyTest } from '../../fixtures/lab-test'
+import { expectFail, expectPass } from '../../fixtures/verdict'
+import { natTopology } from '../../topologies/nat'
+import { connectionPerRequest, repliesThroughDirector, roundRobin, serviceIsListed } from './checks'
+
+const test = topologyTest(natTopology)
+const vip = natTopology.vip
+const service = `-t ${vip}:80`
+const realServerAddresses = ['172.16.100.12', '172.16.100.11']
+const requests = 8
+
+/** The article's three commands, on a cleared table; `forward` per real server. */
+async function setUpService({ director }: Pick<TopologyFixtures, 'director'>, forward: string[] = ['-m', '-m']) {
+  await director.ipvsadm('-C', `-A ${service} -s rr`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip} ${forward[i]}`))
+}
+
+/** Zeroed counters, N requests from the client, then the settled counters and the table. */
+async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>) {
+  await director.ipvsadm('-Z')
+  const { exchanges, raw } = await client.get(`http://${vip}/`, { times: requests })
+  const stats = await director.settledStats()
+  const list = await director.list()
+  const listedOrder = list.data.services[0]?.realServers.map((rs) => nameOf(rs.address)) ?? []
+  const servedBy = new Map<string, number>()
+  for (const x of exchanges) if (x.server) servedBy.set(addressOf(x.server), (servedBy.get(addressOf(x.server)) ?? 0) + 1)
+  await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} connection:${x.newConnection ? 'new' : 'reused'} close:${x.connectionClose} curl-exit:${x.curlExit}`).join('\n'))
+  await evidence('ipvsadm -Ln', list.text)
+  await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
+  await evidence('curl output', raw)
+  const conns = stats.data.services.find((s) => s.address === vip)?.counters.conns ?? 0
+  return { exchanges, stats, list, listedOrder, servedBy, conns }
+}
+
+const nodeByAddress = new Map(natTopology.nodes.flatMap((n) => n.interfaces.map((i) => [i.address, n.name] as const)))
+const nameOf = (address: string) => nodeByAddress.get(address) ?? address
+const addressOf = (name: string) => [...nodeByAddress].find(([, n]) => n === name)?.[0] ?? name
+
+describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () => {
+  test('ipvsadm -Ln shows TCP 192.168.100.6:80 rr with both real servers as Masq, weight 1', async ({ director }) => {
+    await setUpService({ director })
+    const list = await director.list()
+    await evidence('ipvsadm -Ln', list.text)
+    expectPass(serviceIsListed(list.data, vip, realServerAddresses))
+  })
+
+  test(`rr: ${requests} requests alternate strictly between the real servers, each with its own page`, async ({ director, client }) => {
+    await setUpService({ director })
+    const run = await measure({ director, client })
+    expectPass(roundRobin(run.exchanges, run.listedOrder, requests))
+  })
+
+  test(`each request is its own TCP connection: Connection: close, and Conns grows by exactly ${requests}`, async ({ director, client }) => {
+    await setUpService({ director })
+    const run = await measure({ director, client })
+    expectPass(connectionPerRequest(run.exchanges, run.conns, requests))
+  })
+
+  test('replies go back through the director: InPkts and OutPkts grow on each real server', async ({ director, client }) => {
+    await setUpService({ director })
+    const run = await measure({ director, client })
+    expectPass(repliesThroughDirector(run.stats.data, vip, run.servedBy))
+  })
+
+  describe('negative controls: each breaks one thing, and its check must report failure', () => {
+    test('a real server whose gateway is not the director: the reply-path check fails', async ({ director, client, realServers }) => {
+      const [node1] = realServers
+      await setUpService({ director })
+      await node1.setDefaultGateway('172.16.100.2')
+      try {
+        const run = await measure({ director, client })
+        expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
+        expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
+      } finally {
+        await node1.setDefaultGateway('172.16.100.10')
+      }
+    })
+
+    test('ip_forward=0 on the director: the reply-path check fails', async ({ director, client }) => {
+      await setUpService({ director })
+      await director.setSysctl('net.ipv4.ip_forward', '0')
+      try {
+        const run = await measure({ director, client })
+        expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
+      } finally {
+        await director.setSysctl('net.ipv4.ip_forward', '1')
+      }
+    })
+
+    test('nginx with keepalive on: the one-connection-per-request check fails', async ({ director, client, realServers }) => {
+      await setUpService({ director })
+      await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 65 })))
+      try {
+        const run = await measure({ director, client })
+        expectFail(connectionPerRequest(run.exchanges, run.conns, requests))
+      } finally {
+        await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 0 })))
+      }
+    })
+
+    test('a real server added without -m (so -g, direct routing): the listing check fails', async ({ director }) => {
+      await setUpService({ director }, ['-m', ''])
+      const list = await director.list()
+      await evidence('ipvsadm -Ln', list.text)
+      expectFail(serviceIsListed(list.data, vip, realServerAddresses))
+    })
+  })
+})

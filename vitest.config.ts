@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config'
+
+const reports = process.env.LVS_REPORTS_DIR || 'reports'
+
+export default defineConfig({
+  test: {
+    reporters: [
+      'verbose',
+      ['json', { outputFile: `${reports}/vitest.json` }],
+      ['junit', { outputFile: `${reports}/junit.xml` }],
+      ['allure-vitest/reporter', { resultsDir: `${reports}/allure-results` }],
+    ],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['lab/**/*.test.ts', 'fixtures/**/*.test.ts', 'suites/**/*.unit.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'suites',
+          include: ['suites/**/*.test.ts'],
+          exclude: ['suites/**/*.unit.test.ts'],
+          globalSetup: ['lab/global-setup.ts'],
+          // One lab, one topology at a time: the topologies reuse the article's subnets.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+})
