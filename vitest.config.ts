@@ -1,6 +1,9 @@
+import { rmSync } from 'node:fs'
 import { defineConfig } from 'vitest/config'
 
 const reports = process.env.LVS_REPORTS_DIR || 'reports'
+// A report describes one run: results of an earlier run must not leak into it.
+rmSync(`${reports}/allure-results`, { recursive: true, force: true })
 
 export default defineConfig({
   test: {

@@ -6,14 +6,14 @@ const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`,
 
 describe('parseCurlTransfers', () => {
   it('reads each transfer of one curl process: server, Connection: close, new connection', () => {
-    const got = parseCurlTransfers(fixture('curl-nat-4.txt'))
-    expect(got.map((x) => x.server)).toEqual(['lvs-node-2', 'lvs-node-1', 'lvs-node-2', 'lvs-node-1'])
+    const got = parseCurlTransfers(fixture('curl-nat-8.txt'))
+    expect(got.map((x) => x.server)).toEqual(['lvs-node-1', 'lvs-node-2', 'lvs-node-1', 'lvs-node-2', 'lvs-node-1', 'lvs-node-2', 'lvs-node-1', 'lvs-node-2'])
     expect(got.every((x) => x.status === 200 && x.connectionClose && x.newConnection && x.curlExit === 0)).toBe(true)
   })
 
   it('keeps a failed transfer as a record with its curl exit code', () => {
     const got = parseCurlTransfers(fixture('curl-nat-gateway-broken.txt'))
-    expect(got).toHaveLength(4)
+    expect(got).toHaveLength(8)
     expect(got.filter((x) => x.curlExit !== 0).length).toBeGreaterThan(0)
     expect(got.find((x) => x.curlExit !== 0)?.status).toBe(0)
   })

@@ -24,7 +24,7 @@ export const curlWriteOut = `\\n${transferMarker} %{http_code} %{num_connects} %
 
 export function parseCurlTransfers(stdout: string): HttpExchange[] {
   const exchanges: HttpExchange[] = []
-  const re = new RegExp(`\\n?${transferMarker} (\\d+) (\\d+) (\\d+) (\\d+)\\n`, 'g')
+  const re = new RegExp(`\\n?${transferMarker} (\\d+) (\\d+) (\\d+) (\\d+)(?:\\n|$)`, 'g')
   let start = 0
   let m: RegExpExecArray | null
   while ((m = re.exec(stdout))) {

@@ -1,0 +1,35 @@
+/** Writes the single-file HTML report from the Allure results of the last run. */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { $ } from 'zx'
+import type { LabInfo } from '../lab-info'
+import { environmentProperties } from './environment'
+
+const reports = path.resolve(process.env.LVS_REPORTS_DIR || 'reports')
+const results = path.join(reports, 'allure-results')
+
+export async function generateReport(): Promise<string> {
+  await fs.access(results).catch(() => {
+    throw new Error(`no test results in ${results}: run \`npm test\` or \`npm run conformance\` first`)
+  })
+  const labJson = await fs.readFile(path.join(reports, 'lab', 'lab.json'), 'utf8').catch(() => undefined)
+  if (labJson) {
+    const info = JSON.parse(labJson) as LabInfo
+    const ipvsadm = await fs.readFile(path.join(reports, 'lab', 'ipvsadm-version.txt'), 'utf8').catch(() => undefined)
+    await fs.writeFile(path.join(results, 'environment.properties'), `${environmentProperties(info, ipvsadm?.trim())}\n`)
+  }
+  await $({ quiet: true })`npx allure generate ${results}`
+  const html = path.join(reports, 'html', 'index.html')
+  await fs.access(html)
+  return html
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  generateReport().then(
+    (html) => console.log(`report: ${html}`),
+    (err: Error) => {
+      console.error(`lvs-conformance: ${err.message}`)
+      process.exit(1)
+    },
+  )
+}
