@@ -18,15 +18,15 @@ export interface LabConfig {
   mirror: string
 }
 
-function int(name: string, fallback: number): number {
-  const raw = process.env[name]
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 0) throw new LabError(`${name}=${raw} is not a whole number`, `unset it or give e.g. ${name}=${fallback}`)
   return n
 }
 
-export function readLabConfig(env = process.env): LabConfig {
+export function readLabConfig(env: NodeJS.ProcessEnv = process.env): LabConfig {
   const mode = (env.LVS_LAB ?? 'auto') as LabMode
   if (!['auto', 'docker', 'vm'].includes(mode)) {
     throw new LabError(`LVS_LAB=${mode} is not a lab mode`, 'use LVS_LAB=docker (an existing engine), LVS_LAB=vm (the kernel lab VM) or leave it unset')
@@ -36,10 +36,10 @@ export function readLabConfig(env = process.env): LabConfig {
     mode,
     kernel: env.LVS_KERNEL || 'bookworm',
     cacheDir: path.resolve(env.LVS_CACHE_DIR || path.join(cacheHome, 'lvs-conformance')),
-    port: int('LVS_LAB_PORT', 0),
-    memoryMiB: int('LVS_VM_MEMORY', 2048),
-    cpus: int('LVS_VM_CPUS', 2),
-    bootTimeoutSeconds: int('LVS_BOOT_TIMEOUT', 300),
+    port: int(env, 'LVS_LAB_PORT', 0),
+    memoryMiB: int(env, 'LVS_VM_MEMORY', 2048),
+    cpus: int(env, 'LVS_VM_CPUS', 2),
+    bootTimeoutSeconds: int(env, 'LVS_BOOT_TIMEOUT', 300),
     mirror: env.LVS_DEBIAN_MIRROR || 'http://deb.debian.org/debian',
   }
 }

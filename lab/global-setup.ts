@@ -10,7 +10,7 @@ import { startLab, type StartedLab } from './start-lab'
  * stopped at teardown. A LabError ends the run with its one line and nothing left running.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const runDir = path.resolve(process.env.LVS_RUN_DIR || 'reports/lab')
+  const runDir = path.resolve(process.env.LVS_REPORTS_DIR || 'reports', 'lab')
   let lab: StartedLab
   try {
     const config = readLabConfig()

@@ -11,7 +11,7 @@ import { nodeImageName } from './image/recipe'
 import type { LabInfo } from './lab-info'
 import { phase, say } from './progress'
 import { prepareKernelLab, startKernelLab } from './vm/kernel-lab'
-import { checkRoot, checkTools, buildTools } from './host/requirements'
+import { buildTools, checkRoot, ensureTools } from './host/requirements'
 
 export interface StartedLab {
   info: LabInfo
@@ -41,8 +41,8 @@ async function tryExistingEngine(config: LabConfig, runDir: string): Promise<Sta
   const docker = dockerClient(dockerHost)
   const image = nodeImageName()
   if (!(await hasImage(docker, image))) {
-    checkTools(buildTools)
     checkRoot()
+    await ensureTools(buildTools)
     const roots = await phase('build the node image', () => buildRoots(config.cacheDir, config.mirror))
     await phase('import the node image into the engine', () => importNodeImage(docker, roots.nodeImageTar, image))
   }

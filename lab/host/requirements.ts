@@ -1,6 +1,8 @@
 import { accessSync, constants } from 'node:fs'
 import path from 'node:path'
 import { LabError } from '../errors'
+import { say } from '../progress'
+import { sh } from './shell'
 
 /** Debian packages that provide each host command the kernel lab needs. */
 const commands: Record<string, string> = {
@@ -32,14 +34,30 @@ export const bootTools = ['qemu-system-x86_64', 'setpriv']
 /** Tools needed to build the kernel lab's cache. */
 export const buildTools = ['debootstrap', 'cpio', 'depmod', 'mkfs.ext4', 'dpkg-deb', 'apt-get', 'tar']
 
-/** Fails with one line naming every missing tool and the apt command that installs them. */
-export function checkTools(names: string[]): void {
+/**
+ * Makes sure the named tools are there. As root on a Debian-like machine, missing ones are
+ * installed from the distribution's packages (say so, then apt-get); anywhere else, or with
+ * LVS_NO_INSTALL=1, the run stops with one line naming the packages to install.
+ */
+export async function ensureTools(names: string[]): Promise<void> {
   const missing = names.filter((cmd) => !onPath(cmd))
   if (missing.length === 0) return
-  const pkgs = [...new Set(missing.map((c) => commands[c] ?? c))].join(' ')
+  const pkgs = [...new Set(missing.map((c) => commands[c] ?? c))]
+  const canInstall = process.getuid?.() === 0 && onPath('apt-get') && process.env.LVS_NO_INSTALL !== '1'
+  if (canInstall) {
+    say(`installing host packages the kernel lab needs: ${pkgs.join(' ')}`)
+    try {
+      await sh`apt-get update -qq`
+      await sh`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs}`
+    } catch (err) {
+      const why = String((err as { stderr?: string }).stderr ?? err).trim().split('\n').slice(-1)[0]
+      throw new LabError(`apt-get could not install ${pkgs.join(' ')} (${why})`, `install them by hand, or set DOCKER_HOST to a Docker engine whose kernel has IPVS`)
+    }
+    if (names.every(onPath)) return
+  }
   throw new LabError(
     `the kernel lab needs ${missing.join(', ')}, not found on this machine`,
-    `install with \`apt-get install -y ${pkgs}\`, or set DOCKER_HOST to a Docker engine whose kernel has IPVS`,
+    `install with \`apt-get install -y ${pkgs.join(' ')}\`, or set DOCKER_HOST to a Docker engine whose kernel has IPVS`,
   )
 }
 

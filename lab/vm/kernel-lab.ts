@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { LabConfig } from '../config'
 import { buildRoots } from '../image/build-roots'
-import { bootTools, buildTools, checkRoot, checkTools } from '../host/requirements'
+import { bootTools, buildTools, checkRoot, ensureTools } from '../host/requirements'
 import { fetchKernel, type FetchedKernel } from '../kernel/fetch-kernel'
 import { resolveSeries } from '../kernel/series'
 import { phase } from '../progress'
@@ -23,13 +23,13 @@ export interface PreparedKernelLab {
 
 export async function prepareKernelLab(config: LabConfig): Promise<PreparedKernelLab> {
   const series = resolveSeries(config.kernel)
-  checkTools(bootTools)
+  await ensureTools(bootTools)
   await sweepTemporaries(config.cacheDir)
   const hash = recipeHash()
   const warm = await exists(path.join(config.cacheDir, 'disks', `docker-${hash}.img`))
   if (!warm) {
-    checkTools(buildTools)
     checkRoot()
+    await ensureTools(buildTools)
   }
   const [kernel, roots] = await phase('provision kernel and user space', () =>
     Promise.all([
