@@ -1,5 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { onInterrupt } from './host/interrupts'
+import { removeTree } from './host/remove-tree'
 
 /**
  * Cache entries are written into a sibling `.tmp-<pid>` path and renamed into place, so an
@@ -10,13 +12,16 @@ export async function buildAtomically(target: string, build: (tmp: string) => Pr
   if (await exists(target)) return target
   await fs.mkdir(path.dirname(target), { recursive: true })
   const tmp = `${target}.tmp-${process.pid}`
-  await fs.rm(tmp, { recursive: true, force: true })
+  removeTree(tmp)
+  const forget = onInterrupt(() => removeTree(tmp))
   try {
     await build(tmp)
     await fs.rename(tmp, target)
   } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true })
+    removeTree(tmp)
     throw err
+  } finally {
+    forget()
   }
   return target
 }
@@ -37,11 +42,16 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes `*.tmp-<pid>` entries (anywhere below dir) whose process is gone. */
+/** Removes `*.tmp-<pid>` entries (one or two levels below dir) whose process is gone. */
 export async function sweepTemporaries(dir: string): Promise<void> {
   if (!(await exists(dir))) return
-  for (const entry of await fs.readdir(dir, { recursive: true })) {
+  const level1 = await fs.readdir(dir, { withFileTypes: true })
+  const candidates = level1.map((e) => path.join(dir, e.name))
+  for (const e of level1) {
+    if (e.isDirectory() && !/\.tmp-\d+$/.test(e.name)) candidates.push(...(await fs.readdir(path.join(dir, e.name))).map((n) => path.join(dir, e.name, n)))
+  }
+  for (const entry of candidates) {
     const m = /\.tmp-(\d+)$/.exec(entry)
-    if (m && !alive(Number(m[1]))) await fs.rm(path.join(dir, entry), { recursive: true, force: true })
+    if (m && !alive(Number(m[1]))) removeTree(entry)
   }
 }

@@ -1,12 +1,13 @@
 import { $, type ProcessPromise } from 'zx'
 
 /**
- * The one way the lab runs host commands. Every child is remembered so that an interrupt
- * can end them all (see host/interrupts.ts) and nothing keeps running after the lab stops.
+ * The one way the lab runs host commands. Each runs in its own process group and is
+ * remembered, so that an interrupt can kill it with everything it started (debootstrap's
+ * dpkg, apt's methods) synchronously, before the process exits (see host/interrupts.ts).
  */
 const running = new Set<ProcessPromise>()
 
-const quiet = $({ quiet: true, verbose: false })
+const quiet = $({ quiet: true, verbose: false, detached: true })
 
 export function sh(pieces: TemplateStringsArray, ...args: unknown[]): ProcessPromise {
   const p = quiet(pieces, ...(args as never[]))
@@ -20,10 +21,13 @@ export function sh(pieces: TemplateStringsArray, ...args: unknown[]): ProcessPro
 
 export function killChildren(): void {
   for (const p of running) {
+    const pid = p.child?.pid
+    if (!pid) continue
     try {
-      p.kill('SIGKILL')
+      process.kill(-pid, 'SIGKILL')
     } catch {
-      // already gone
+      // the group is already gone
     }
   }
+  running.clear()
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { buildAtomically } from '../cache'
 import { LabError } from '../errors'
+import { removeTree } from '../host/remove-tree'
 import { sh } from '../host/shell'
 import { say } from '../progress'
 import { agentPath, guestInitPath, guestPackages, nodePackages, recipeHash, userSpaceSuite } from './recipe'
@@ -52,8 +53,8 @@ export async function buildRoots(cacheDir: string, mirror: string): Promise<Buil
     await fs.chmod(path.join(guestRoot, 'init'), 0o755)
     await sh`cd ${guestRoot} && find . -xdev | cpio -o -H newc --quiet > ${path.join(tmp, 'guest.cpio')}`
 
-    await fs.rm(nodeRoot, { recursive: true })
-    await fs.rm(guestRoot, { recursive: true })
+    removeTree(nodeRoot)
+    removeTree(guestRoot)
   })
   return { hash, guestCpio: path.join(dir, 'guest.cpio'), nodeImageTar: path.join(dir, 'node-image.tar') }
 }
