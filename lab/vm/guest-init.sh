@@ -37,19 +37,22 @@ if [ -b /dev/vda ]; then
 fi
 
 # DOCKER_RAMDISK: runc cannot pivot_root out of an initramfs.
+# --tls=false: dockerd 20.10 otherwise sleeps 15 s to warn about a plain TCP listener (it is
+# reachable only through QEMU's loopback forward).
 # --ip-forward=false keeps the guest from routing between the lab networks, so that only
 # the director joins them; --iptables=false leaves no MASQUERADE rule and no br_netfilter.
-DOCKER_RAMDISK=true dockerd -H tcp://10.0.2.15:2375 -H unix:///var/run/docker.sock \
+DOCKER_RAMDISK=true dockerd -H tcp://10.0.2.15:2375 -H unix:///var/run/docker.sock --tls=false \
   --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none \
   --userland-proxy=false --storage-driver=overlay2 --log-level=error \
   >/run/dockerd.log 2>&1 &
 DOCKERD=$!
 mark "dockerd started"
 i=0
-until [ -S /var/run/docker.sock ] && docker version >/dev/null 2>&1; do
-  i=$((i+1)); [ $i -gt 600 ] && { echo "lab: FATAL dockerd did not come up"; tail -n 20 /run/dockerd.log; break; }
+# dockerd creates its unix socket last, once the API serves (the host then polls /_ping).
+until [ -S /var/run/docker.sock ]; do
+  i=$((i+1)); [ $i -gt 1500 ] && { echo "lab: FATAL dockerd did not come up"; tail -n 20 /run/dockerd.log; break; }
   kill -0 $DOCKERD 2>/dev/null || { echo "lab: FATAL dockerd exited"; tail -n 20 /run/dockerd.log; break; }
-  sleep 0.5
+  sleep 0.2
 done
 mark "dockerd ready"
 
@@ -62,7 +65,7 @@ while read -r cmd; do
       sync; umount /var/lib/docker; sync
       mark "powering off"
       echo o > /proc/sysrq-trigger ;;
-    dockerd-log) tail -n 50 /run/dockerd.log ;;
+    dockerd-log) cat /run/dockerd.log ;;
   esac
 done
 # Console closed: keep PID 1 alive.
