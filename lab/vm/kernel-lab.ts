@@ -4,7 +4,8 @@ import { buildRoots } from '../image/build-roots'
 import { bootTools, buildTools, checkRoot, ensureTools } from '../host/requirements'
 import { fetchKernel, type FetchedKernel } from '../kernel/fetch-kernel'
 import { resolveSeries } from '../kernel/series'
-import { phase } from '../progress'
+import { phase, say } from '../progress'
+import { pruneOtherRecipes } from '../cache-prune'
 import { chooseAccel } from './accel'
 import { bakeDockerDisk } from './docker-disk'
 import { bootGuest, type RunningGuest } from './guest'
@@ -49,6 +50,8 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
       bootTimeoutSeconds: config.bootTimeoutSeconds,
     }),
   )
+  const pruned = await pruneOtherRecipes(config.cacheDir, roots.hash)
+  if (pruned.length > 0) say(`removed ${pruned.length} cache entries of earlier recipes (${pruned.join(', ')})`)
   return { kernel, initrd, disk, accel }
 }
 

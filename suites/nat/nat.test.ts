@@ -63,22 +63,22 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
     await setUpService({ director })
     const list = await director.list()
     await evidence('ipvsadm -Ln', list.text)
-    expectPass(serviceIsListed(list.data, vip, realServerAddresses))
+    await expectPass(serviceIsListed(list.data, vip, realServerAddresses))
   })
 
   test(`rr: ${requests} requests alternate strictly between the real servers, each with its own page`, async ({ director, client }) => {
     const run = await theArticleRun({ director, client })
-    expectPass(roundRobin(run.exchanges, run.listedOrder, requests))
+    await expectPass(roundRobin(run.exchanges, run.listedOrder, requests))
   })
 
   test(`each request is its own TCP connection: Connection: close, and Conns grows by exactly ${requests}`, async ({ director, client }) => {
     const run = await theArticleRun({ director, client })
-    expectPass(connectionPerRequest(run.exchanges, run.conns, requests))
+    await expectPass(connectionPerRequest(run.exchanges, run.conns, requests))
   })
 
   test('replies go back through the director: InPkts and OutPkts grow on each real server', async ({ director, client }) => {
     const run = await theArticleRun({ director, client })
-    expectPass(repliesThroughDirector(run.stats.data, vip, run.servedBy))
+    await expectPass(repliesThroughDirector(run.stats.data, vip, run.servedBy))
   })
 
   describe('negative controls: each breaks one thing, and its check must report failure', () => {
@@ -88,8 +88,8 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
       await node1.setDefaultGateway('172.16.100.2')
       try {
         const run = await measure({ director, client })
-        expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
-        expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
+        await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
+        await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
       } finally {
         await node1.setDefaultGateway('172.16.100.10')
       }
@@ -100,7 +100,7 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
       await director.setSysctl('net.ipv4.ip_forward', '0')
       try {
         const run = await measure({ director, client })
-        expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
+        await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
       } finally {
         await director.setSysctl('net.ipv4.ip_forward', '1')
       }
@@ -111,7 +111,7 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
       await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 65 })))
       try {
         const run = await measure({ director, client })
-        expectFail(connectionPerRequest(run.exchanges, run.conns, requests))
+        await expectFail(connectionPerRequest(run.exchanges, run.conns, requests))
       } finally {
         await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 0 })))
       }
@@ -121,7 +121,7 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
       await setUpService({ director }, ['-m', ''])
       const list = await director.list()
       await evidence('ipvsadm -Ln', list.text)
-      expectFail(serviceIsListed(list.data, vip, realServerAddresses))
+      await expectFail(serviceIsListed(list.data, vip, realServerAddresses))
     })
   })
 })
