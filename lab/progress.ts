@@ -17,12 +17,15 @@ const timings: PhaseTiming[] = []
 export async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   const t0 = Date.now()
   say(`${name} ...`)
+  let ok = false
   try {
-    return await work()
+    const result = await work()
+    ok = true
+    return result
   } finally {
     const seconds = (Date.now() - t0) / 1000
     timings.push({ phase: name, seconds })
-    say(`${name}: ${seconds.toFixed(1)} s`)
+    say(ok ? `${name}: ${seconds.toFixed(1)} s` : `${name}: failed after ${seconds.toFixed(1)} s`)
   }
 }
 
