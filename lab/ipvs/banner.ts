@@ -5,3 +5,12 @@ export function parseBanner(line: Line | undefined): { version: string; connTabl
   const m = line && /^IP Virtual Server version (\S+) \(size=(\d+)\)$/.exec(line.text.trim())
   return m ? { version: m[1]!, connTableSize: Number(m[2]) } : undefined
 }
+
+/** Copies the banner (if any) into the table; the index of the first line after it. */
+export function takeBanner(lines: Line[], table: { version?: string; connTableSize?: number }): number {
+  const banner = parseBanner(lines[0])
+  if (!banner) return 0
+  table.version = banner.version
+  table.connTableSize = banner.connTableSize
+  return 1
+}

@@ -1,7 +1,7 @@
 import type { CounterService, CounterTable, Endpoint } from './types'
 import { toLines, tokens, type Line } from './lines'
 import { IpvsParseError } from './parse-error'
-import { parseBanner } from './banner'
+import { takeBanner } from './banner'
 import { parseServiceKey } from './service-key'
 import { parseEndpoint } from './endpoint'
 import { parseLargeNum } from './numbers'
@@ -17,13 +17,7 @@ export type Column = { value: number; exact: boolean }
 export function parseCounterListing<C>(text: string, option: string, columns: readonly string[], build: (values: Column[]) => C): CounterTable<C> {
   const lines = toLines(text)
   const table: CounterTable<C> = { services: [] }
-  let i = 0
-  const banner = parseBanner(lines[0])
-  if (banner) {
-    table.version = banner.version
-    table.connTableSize = banner.connTableSize
-    i = 1
-  }
+  let i = takeBanner(lines, table)
   const title = ['Prot', 'LocalAddress:Port', ...columns].join(' ')
   const head = lines[i]
   if (!head) throw new IpvsParseError(`no "${title}" title line: not an ipvsadm -Ln ${option} listing`)

@@ -1,7 +1,7 @@
 import type { ForwardMethod, IpvsTable, RealServer, VirtualService } from './types'
 import { toLines, tokens, type Line } from './lines'
 import { IpvsParseError } from './parse-error'
-import { parseBanner } from './banner'
+import { takeBanner } from './banner'
 import { parseServiceKey } from './service-key'
 import { parseEndpoint } from './endpoint'
 import { parseUint } from './numbers'
@@ -20,13 +20,7 @@ const DEST_TITLE_TUN = '-> RemoteAddress:Port Forward TunnelInfo Weight ActiveCo
 export function parseIpvsList(text: string): IpvsTable {
   const lines = toLines(text)
   const table: IpvsTable = { services: [] }
-  let i = 0
-  const banner = parseBanner(lines[0])
-  if (banner) {
-    table.version = banner.version
-    table.connTableSize = banner.connTableSize
-    i = 1
-  }
+  let i = takeBanner(lines, table)
   const title = lines[i]
   if (!title) throw new IpvsParseError(`no "${TITLE}" title line: not an ipvsadm -Ln listing`)
   if (tokens(title).join(' ') !== TITLE) throw new IpvsParseError(`expected title "${TITLE}" (is this -Ln output?)`, title.no, title.text)

@@ -27,7 +27,11 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   await ensureTools(bootTools)
   await sweepTemporaries(config.cacheDir)
   const hash = recipeHash()
-  const warm = await exists(path.join(config.cacheDir, 'disks', `docker-${hash}.img`))
+  // Anything missing from the cache (the series' kernel, the disk of this recipe) is built.
+  const warm =
+    (await exists(path.join(config.cacheDir, 'disks', `docker-${hash}.img`))) &&
+    (await exists(path.join(config.cacheDir, 'kernels', `${series.name}.json`))) &&
+    process.env.LVS_KERNEL_REFRESH !== '1'
   if (!warm) {
     checkRoot()
     await ensureTools(buildTools)
