@@ -1,7 +1,7 @@
-import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { readLabConfig } from './config'
 import { LabError } from './errors'
+import { labRunDir } from './reports-dir'
 import { phase, phaseTimings, say } from './progress'
 import { startLab, type StartedLab } from './start-lab'
 
@@ -10,11 +10,10 @@ import { startLab, type StartedLab } from './start-lab'
  * stopped at teardown. A LabError ends the run with its one line and nothing left running.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const runDir = path.resolve(process.env.LVS_REPORTS_DIR || 'reports', 'lab')
   let lab: StartedLab
   try {
     const config = readLabConfig()
-    lab = await phase('lab ready', () => startLab(config, runDir))
+    lab = await phase('lab ready', () => startLab(config, labRunDir()))
   } catch (err) {
     if (err instanceof LabError) {
       process.stderr.write(`\nlvs-conformance: ${err.message}\n`)

@@ -10,12 +10,13 @@ import { bringUp } from '../../fixtures/bring-up'
 import { natTopology } from '../../topologies/nat'
 import { readLabConfig } from '../config'
 import { LabError } from '../errors'
+import { labRunDir } from '../reports-dir'
 import { startLab } from '../start-lab'
 
 const fixtures = fileURLToPath(new URL('../ipvs/__fixtures__/', import.meta.url))
 
 async function main(): Promise<void> {
-  const lab = await startLab(readLabConfig(), path.resolve('reports/lab'))
+  const lab = await startLab(readLabConfig(), labRunDir())
   const net = await bringUp(natTopology, lab.info)
   try {
     const { director, client } = net

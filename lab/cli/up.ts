@@ -2,13 +2,13 @@
  * `npm run lab:up`: starts the lab and keeps it running until Ctrl-C. Point suites at it with
  * the printed DOCKER_HOST and LVS_LAB=docker to iterate without booting a guest each run.
  */
-import path from 'node:path'
 import { readLabConfig } from '../config'
 import { LabError } from '../errors'
+import { labRunDir } from '../reports-dir'
 import { startLab } from '../start-lab'
 
 try {
-  const lab = await startLab(readLabConfig(), path.resolve('reports/lab'))
+  const lab = await startLab(readLabConfig(), labRunDir())
   console.log(`\nthe lab is up; in another shell:\n  export DOCKER_HOST=${lab.info.dockerHost} LVS_LAB=docker\nCtrl-C stops it.`)
   await new Promise(() => undefined)
 } catch (err) {

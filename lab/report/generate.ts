@@ -1,11 +1,12 @@
 /** Writes the single-file HTML report from the Allure results of the last run. */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { $ } from 'zx'
 import type { LabInfo } from '../lab-info'
+import { sh } from '../host/shell'
+import { reportsDir } from '../reports-dir'
 import { environmentProperties } from './environment'
 
-const reports = path.resolve(process.env.LVS_REPORTS_DIR || 'reports')
+const reports = reportsDir()
 const results = path.join(reports, 'allure-results')
 
 export async function generateReport(): Promise<string> {
@@ -18,7 +19,7 @@ export async function generateReport(): Promise<string> {
     const ipvsadm = await fs.readFile(path.join(reports, 'lab', 'ipvsadm-version.txt'), 'utf8').catch(() => undefined)
     await fs.writeFile(path.join(results, 'environment.properties'), `${environmentProperties(info, ipvsadm?.trim())}\n`)
   }
-  await $({ quiet: true })`npx allure generate ${results}`
+  await sh`npx allure generate ${results} -o ${path.join(reports, 'html')}`
   const html = path.join(reports, 'html', 'index.html')
   await fs.access(html)
   return html
