@@ -17,8 +17,8 @@ const realServerAddresses = ['172.16.100.12', '172.16.100.11']
 const requests = 8
 
 /** The article's three commands, on a cleared table; `forward` per real server. */
-async function setUpService({ director }: Pick<TopologyFixtures, 'director'>, forward: string[] = ['-m', '-m']) {
-  await director.ipvsadm('-C', `-A ${service} -s rr`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip} ${forward[i]}`))
+async function setUpService({ director }: Pick<TopologyFixtures, 'director'>, forward: string[] = ['-m', '-m'], scheduler = 'rr') {
+  await director.ipvsadm('-C', `-A ${service} -s ${scheduler}`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip} ${forward[i]}`))
 }
 
 /** Zeroed counters, N requests from the client, then the settled counters and the table. */
@@ -93,6 +93,12 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
       } finally {
         await node1.setDefaultGateway('172.16.100.10')
       }
+    })
+
+    test('sh instead of rr (every request answered, one client hashed to one server): the rr check fails', async ({ director, client }) => {
+      await setUpService({ director }, ['-m', '-m'], 'sh')
+      const run = await measure({ director, client })
+      await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
     })
 
     test('ip_forward=0 on the director: the reply-path check fails', async ({ director, client }) => {
