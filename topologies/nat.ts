@@ -10,6 +10,7 @@ import type { Topology } from './topology'
 export const natTopology: Topology = {
   name: 'nat',
   description: 'LVS NAT: the director masquerades for two nginx real servers on a private network',
+  mode: 'nat',
   vip: '192.168.100.6',
   networks: [
     { name: 'outside', subnet: '192.168.100.0/24', gateway: '192.168.100.2', description: 'the outside network the client is on' },

@@ -16,6 +16,14 @@ export interface InterfaceSpec {
   address: string
 }
 
+/** An address beyond the interface's own: the VIP on `lo` or on the interface of a network. */
+export interface ExtraAddressSpec {
+  /** `lo`, or the name of a network the node has an interface on. */
+  on: string
+  /** With its prefix, e.g. 172.16.100.200/32. */
+  address: string
+}
+
 export interface HttpSpec {
   /** nginx keepalive_timeout; 0 makes every request its own connection. */
   keepaliveTimeout: number
@@ -27,7 +35,9 @@ export interface NodeSpec {
   interfaces: InterfaceSpec[]
   /** Replaces Docker's default route. */
   defaultGateway?: string
+  /** Set before any extra address is added (arp_ignore must hold before the VIP exists). */
   sysctls?: Record<string, string>
+  extraAddresses?: ExtraAddressSpec[]
   /** Real servers: the page they serve names them. */
   http?: HttpSpec
 }
@@ -39,4 +49,9 @@ export interface Topology {
   nodes: NodeSpec[]
   /** The virtual service address clients use. */
   vip: string
+  /**
+   * The forwarding mode the topology is drawn for. `dr` rewrites only the destination MAC,
+   * so the director, the real servers and the client must share one L2 segment.
+   */
+  mode?: 'nat' | 'dr'
 }

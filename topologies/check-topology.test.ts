@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { checkTopology } from './check-topology'
+import { drTopology } from './dr'
+import { natTopology } from './nat'
+import type { Topology } from './topology'
+
+const routedClient: Topology = {
+  ...drTopology,
+  networks: [...drTopology.networks, { name: 'outside', subnet: '192.168.100.0/24', gateway: '192.168.100.2', description: 'a second segment' }],
+  nodes: drTopology.nodes.map((n) => (n.role === 'client' ? { ...n, interfaces: [{ network: 'outside', address: '192.168.100.1' }] } : n)),
+}
+
+describe('checkTopology', () => {
+  it('accepts the topologies the suites use', () => {
+    expect(() => checkTopology(natTopology)).not.toThrow()
+    expect(() => checkTopology(drTopology)).not.toThrow()
+  })
+
+  it('refuses DR with the client on another L2 segment, naming the node and the segment', () => {
+    expect(() => checkTopology(routedClient)).toThrow(
+      "topology dr: DR needs every node on the real servers' L2 segment vmnet4, but client (on outside) is not; give it an address on vmnet4",
+    )
+  })
+
+  it('accepts the same routed client in NAT, where the director routes for it', () => {
+    expect(() => checkTopology({ ...routedClient, mode: 'nat' })).not.toThrow()
+  })
+
+  it('refuses an address outside its network, an unknown network and a second director', () => {
+    const moved = { ...drTopology, nodes: drTopology.nodes.map((n) => (n.name === 'lvs-node-1' ? { ...n, interfaces: [{ network: 'vmnet4', address: '172.16.101.101' }] } : n)) }
+    expect(() => checkTopology(moved)).toThrow("lvs-node-1's address 172.16.101.101 is outside vmnet4 (172.16.100.0/24)")
+    const lost = { ...drTopology, nodes: drTopology.nodes.map((n) => (n.role === 'client' ? { ...n, interfaces: [{ network: 'lan', address: '10.0.0.1' }] } : n)) }
+    expect(() => checkTopology(lost)).toThrow('client is on network lan, which the topology does not define')
+    const twoDirectors = { ...drTopology, nodes: [...drTopology.nodes, { ...drTopology.nodes[0], name: 'lvs-node-9' }] }
+    expect(() => checkTopology(twoDirectors)).toThrow('it has 2 nodes with the role director')
+  })
+
+  it('refuses a VIP on a network the node has no interface on', () => {
+    const bad = { ...drTopology, nodes: drTopology.nodes.map((n) => (n.role === 'director' ? { ...n, extraAddresses: [{ on: 'outside', address: '172.16.100.200/32' }] } : n)) }
+    expect(() => checkTopology(bad)).toThrow('lvs-node-0 puts 172.16.100.200/32 on outside, where it has no interface')
+  })
+})
