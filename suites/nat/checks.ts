@@ -2,8 +2,8 @@ import type { IpvsStatsTable, IpvsTable } from '../../lab/ipvs'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import { verdict, type Verdict } from '../../fixtures/verdict'
 
-/** 1. `ipvsadm -Ln` lists the article's service: TCP VIP:80 rr, every real server Masq weight 1. */
-export function serviceIsListed(table: IpvsTable, vip: string, realServers: string[]): Verdict {
+/** 1. `ipvsadm -Ln` lists the article's service: TCP VIP:80 rr, every real server with the mode's forwarding (Masq for NAT), weight 1. */
+export function serviceIsListed(table: IpvsTable, vip: string, realServers: string[], forward: 'Masq' | 'Route' | 'Tunnel' = 'Masq'): Verdict {
   const svc = table.services.find((s) => s.protocol === 'TCP' && s.address === vip && s.port === 80)
   if (!svc) return verdict('TCP service listed', [`no TCP ${vip}:80 in the table (${table.services.length} services)`])
   return verdict('TCP service listed', [
@@ -12,7 +12,7 @@ export function serviceIsListed(table: IpvsTable, vip: string, realServers: stri
     ...realServers.map((rip) => {
       const rs = svc.realServers.find((r) => r.address === rip)
       if (!rs) return `${rip} is not a real server of the service`
-      if (rs.forward !== 'Masq') return `${rip} forwards as ${rs.forward}, not Masq`
+      if (rs.forward !== forward) return `${rip} forwards as ${rs.forward}, not ${forward}`
       if (rs.weight !== 1) return `${rip} has weight ${rs.weight}, not 1`
       return undefined
     }),
@@ -20,8 +20,8 @@ export function serviceIsListed(table: IpvsTable, vip: string, realServers: stri
 }
 
 /**
- * 2. rr: every request answered by a real server's own page, in the order ipvsadm lists
- * them, cycled (the kernel's rr walks its destination list, ip_vs_rr.c).
+ * 2. rr: every request answered by a real server's own page, in the kernel's destination
+ * order (`ipvsadm -Ln --nosort`, newest first), cycled: rr walks that list (ip_vs_rr.c).
  */
 export function roundRobin(exchanges: HttpExchange[], listedOrder: string[], requests: number): Verdict {
   const seen = exchanges.map((x) => x.server ?? `(no answer: curl exit ${x.curlExit}, HTTP ${x.status})`)

@@ -26,14 +26,14 @@ async function measure({ director, client }: Pick<TopologyFixtures, 'director' |
   await director.ipvsadm('-Z')
   const { exchanges, raw } = await client.get(`http://${vip}/`, { times: requests })
   const stats = await director.settledStats()
-  const list = await director.list()
+  const list = await director.list({ nosort: true })
   const listedOrder = list.data.services[0]?.realServers.map((rs) => nameOf(rs.address)) ?? []
   const servedBy = new Map<string, number>()
   for (const x of exchanges) if (x.server) servedBy.set(addressOf(x.server), (servedBy.get(addressOf(x.server)) ?? 0) + 1)
   const conns = stats.data.services.find((s) => s.address === vip)?.counters.conns ?? 0
   const attach = async () => {
     await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} connection:${x.newConnection ? 'new' : 'reused'} close:${x.connectionClose} curl-exit:${x.curlExit}`).join('\n'))
-    await evidence('ipvsadm -Ln', list.text)
+    await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
     await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
     await evidence('curl output', raw)
   }

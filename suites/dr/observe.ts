@@ -1,0 +1,68 @@
+import type { Capture } from '../../lab/capture/parse-tcpdump'
+import { PacketCapture } from '../../fixtures/capture'
+import { evidence } from '../../fixtures/evidence'
+import type { TopologyFixtures } from '../../fixtures/lab-test'
+import type { LabNode } from '../../fixtures/nodes/lab-node'
+import { drTopology } from '../../topologies/dr'
+
+export const vip = drTopology.vip
+export type Lab = Pick<TopologyFixtures, 'director' | 'realServers' | 'client' | 'net'>
+
+const nodeByAddress = new Map(drTopology.nodes.flatMap((n) => n.interfaces.map((i) => [i.address, n.name] as const)))
+export const nameOf = (address: string) => nodeByAddress.get(address) ?? address
+
+/** MAC address to node name, for saying who sent a captured frame. */
+export function macOwners(nodes: LabNode[]): Map<string, string> {
+  return new Map(nodes.map((n) => [n.mac(), n.name]))
+}
+
+export interface Watch {
+  node: LabNode
+  filter: string
+}
+
+export interface Observation {
+  exchanges: Awaited<ReturnType<TopologyFixtures['client']['get']>>['exchanges']
+  captures: Map<LabNode, Capture & { text: string; description: string }>
+  /** Only when asked for: settling the counters takes seconds. */
+  stats?: Awaited<ReturnType<TopologyFixtures['director']['settledStats']>>
+  list: Awaited<ReturnType<TopologyFixtures['director']['list']>>
+  /** Real server names in the kernel's order (`ipvsadm -Ln --nosort`): rr's order. */
+  listedOrder: string[]
+  arping?: Awaited<ReturnType<TopologyFixtures['client']['arping']>>
+  attach(): Promise<void>
+}
+
+/**
+ * One observed run: neighbour caches flushed (a real server must ARP for the client, and
+ * no stale VIP entry may steer the client), counters zeroed, captures listening, N
+ * requests and optionally an arping from the client, then the settled counters.
+ */
+export async function observe(lab: Lab, requests: number, watch: Watch[], { arping = false, counters = false } = {}): Promise<Observation> {
+  const { director, client, realServers } = lab
+  await Promise.all([director.ipvsadm('-Z'), client.sh('ip neigh flush all'), ...realServers.map((rs) => rs.sh('ip neigh flush all'))])
+  const running = await Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter)))
+  const { exchanges, raw } = await client.get(`http://${vip}/`, { times: requests })
+  const arpingResult = arping ? await client.arping(vip) : undefined
+  const stopped = await Promise.all(running.map((c) => c.stop()))
+  const [stats, list] = await Promise.all([counters ? director.settledStats() : undefined, director.list({ nosort: true })])
+  const captures = new Map(watch.map((w, i) => [w.node, stopped[i]]))
+  const attach = async () => {
+    await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} client port ${x.localPort} curl-exit:${x.curlExit}`).join('\n'))
+    await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
+    if (stats) await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
+    if (arpingResult) await evidence(`arping -b ${vip} from the client`, arpingResult.raw)
+    for (const c of stopped) await evidence(`capture: ${c.description} (${c.frames.length} frames, ${c.droppedByKernel ?? '?'} dropped)`, c.text || '(nothing)')
+    await evidence('curl output', raw)
+  }
+  await attach()
+  return {
+    exchanges,
+    captures,
+    stats,
+    list,
+    listedOrder: list.data.services[0]?.realServers.map((rs) => nameOf(rs.address)) ?? [],
+    arping: arpingResult,
+    attach,
+  }
+}
