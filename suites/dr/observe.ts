@@ -40,8 +40,12 @@ export interface Observation {
  */
 export async function observe(lab: Lab, requests: number, watch: Watch[], { arping = false, counters = false } = {}): Promise<Observation> {
   const { director, client, realServers } = lab
-  await Promise.all([director.ipvsadm('-Z'), client.sh('ip neigh flush all'), ...realServers.map((rs) => rs.sh('ip neigh flush all'))])
-  const running = await Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter)))
+  // Each node's preparation and its capture start share one round trip.
+  const prepare = new Map<LabNode, string>([[director, 'ipvsadm -Z'], [client, 'ip neigh flush all'], ...realServers.map((rs) => [rs, 'ip neigh flush all'] as const)])
+  const [running] = await Promise.all([
+    Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter, { before: prepare.get(w.node) }))),
+    ...[...prepare].filter(([node]) => !watch.some((w) => w.node === node)).map(([node, script]) => node.sh(script)),
+  ])
   const { exchanges, raw } = await client.get(`http://${vip}/`, { times: requests })
   const arpingResult = arping ? await client.arping(vip) : undefined
   const stopped = await Promise.all(running.map((c) => c.stop()))
