@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseArping } from './parse-arping'
 import { parseTcpdump } from './parse-tcpdump'
+import { summarizeCapture } from './summarize'
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')
 
@@ -43,5 +44,17 @@ describe('parseArping', () => {
       { address: '172.16.100.200', mac: '02:42:ac:10:64:64' },
     ])
     expect(new Set(parseArping(fixture('arping-dr-arp-ignore-0-6.1.txt')).map((r) => r.mac))).toEqual(new Set(['02:42:ac:10:64:65', '02:42:ac:10:64:64']))
+  })
+})
+
+describe('summarizeCapture', () => {
+  it('counts frames by sender, receiver and what they carried, naming lab nodes by MAC', () => {
+    const owners = new Map([['02:42:ac:10:64:64', 'lvs-node-0'], ['02:42:ac:10:64:65', 'lvs-node-1'], ['02:42:ac:10:64:32', 'client']])
+    const summary = summarizeCapture(parseTcpdump(fixture('tcpdump-tun-rs-6.1.txt'), '10 packets captured\n0 packets dropped by kernel\n'), owners)
+    expect(summary.split('\n')).toEqual([
+      '10 frames, 0 dropped by the kernel',
+      '   5  lvs-node-0 -> lvs-node-1: IP-in-IP 172.16.100.100 > 172.16.100.101 carrying 172.16.100.50 > 172.16.100.200:80',
+      '   5  lvs-node-1 -> client: IPv4 172.16.100.200:80 > 172.16.100.50',
+    ])
   })
 })

@@ -1,8 +1,10 @@
 import type { Capture } from '../../lab/capture/parse-tcpdump'
+import { summarizeCapture } from '../../lab/capture/summarize'
 import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
 import type { TopologyFixtures } from '../../fixtures/lab-test'
 import type { LabNode } from '../../fixtures/nodes/lab-node'
+import { timed } from '../../fixtures/timings'
 import { drTopology } from '../../topologies/dr'
 
 export const vip = drTopology.vip
@@ -38,7 +40,12 @@ export interface Observation {
  * no stale VIP entry may steer the client), counters zeroed, captures listening, N
  * requests and optionally an arping from the client, then the settled counters.
  */
-export async function observe(lab: Lab, requests: number, watch: Watch[], { arping = false, counters = false } = {}): Promise<Observation> {
+export function observe(lab: Lab, requests: number, watch: Watch[], options: { arping?: boolean; counters?: boolean } = {}): Promise<Observation> {
+  const watching = watch.map((w) => w.node.name).join(', ') || 'no capture'
+  return timed(lab.net.timings, `observe: ${requests} requests (${watching}${options.counters ? ', counters' : ''})`, () => observeOnce(lab, requests, watch, options))
+}
+
+async function observeOnce(lab: Lab, requests: number, watch: Watch[], { arping = false, counters = false }): Promise<Observation> {
   const { director, client, realServers } = lab
   // Each node's preparation and its capture start share one round trip.
   const prepare = new Map<LabNode, string>([[director, 'ipvsadm -Z'], [client, 'ip neigh flush all'], ...realServers.map((rs) => [rs, 'ip neigh flush all'] as const)])
@@ -56,7 +63,11 @@ export async function observe(lab: Lab, requests: number, watch: Watch[], { arpi
     await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
     if (stats) await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
     if (arpingResult) await evidence(`arping -b ${vip} from the client`, arpingResult.raw)
-    for (const c of stopped) await evidence(`capture: ${c.description} (${c.frames.length} frames, ${c.droppedByKernel ?? '?'} dropped)`, c.text || '(nothing)')
+    const owners = macOwners(lab.net.nodes)
+    for (const c of stopped) {
+      await evidence(`capture summary: ${c.description}`, summarizeCapture(c, owners))
+      await evidence(`capture: ${c.description}`, c.text || '(nothing)')
+    }
     await evidence('curl output', raw)
   }
   await attach()
