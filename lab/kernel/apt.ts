@@ -37,7 +37,10 @@ export class PrivateApt {
 
   /** The control fields of a package's candidate version. */
   async show(pkg: string): Promise<Record<string, string>> {
-    const out = await sh`apt-cache ${this.options} show --no-all-versions ${pkg}`
+    // A package the archive does not have: no fields, so the caller can say which one.
+    const out = await sh`apt-cache ${this.options} show --no-all-versions ${pkg}`.nothrow()
+    if (out.exitCode !== 0 && /No packages found/.test(out.stderr)) return {}
+    if (out.exitCode !== 0) throw out
     const fields: Record<string, string> = {}
     for (const line of out.stdout.split('\n')) {
       const m = /^([A-Za-z-]+): (.*)$/.exec(line)
