@@ -4,7 +4,7 @@ import { KernelProgress } from './progress-printer'
 
 describe('progress of a kernel run', () => {
   it('reads the lab\'s phase lines and the reporter\'s markers, and nothing else', () => {
-    expect(parsePhaseLine('[lab   38.0s] boot 5.10.0-46-cloud-amd64 (tcg) and wait for dockerd: 27.5 s')).toEqual({ phase: 'boot 5.10.0-46-cloud-amd64 (tcg) and wait for dockerd', seconds: 27.5, failed: false })
+    expect(parsePhaseLine('[lab   38.0s] boot 5.10.0-46-cloud-amd64 (tcg) and wait for dockerd: 27.5 s')).toEqual({ phase: 'boot (tcg) until dockerd answers', seconds: 27.5, failed: false })
     expect(parsePhaseLine('[lab  300.1s] lab ready: failed after 299.0 s')).toMatchObject({ phase: 'lab ready', failed: true })
     expect(parsePhaseLine('[lab   38.0s] lab: vm (LVS_LAB=vm asks for the kernel lab VM); kernel 5.10.0-46')).toBeUndefined()
     expect(parseProgressLine(`${progressMarker}{"event":"file","file":"suites/nat/nat.test.ts"}`)).toEqual({ event: 'file', file: 'suites/nat/nat.test.ts' })

@@ -61,7 +61,10 @@ export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> 
     logStream.write(`${line}\n`)
     const phase = parsePhaseLine(line)
     if (phase && !phase.failed) phases.push({ phase: phase.phase, seconds: phase.seconds })
-    if (line.startsWith('[lab ')) spec.progress.line(line.replace(/^\[lab\s+[\d.]+s\] /, 'lab: '))
+    if (line.startsWith('[lab ')) {
+      const text = line.replace(/^\[lab\s+[\d.]+s\] /, '')
+      spec.progress.line(text.startsWith('lab: ') ? text : `lab: ${text}`)
+    }
   })
   const stderr = createInterface({ input: child.stderr! })
   stderr.on('line', (line) => {
