@@ -25,3 +25,15 @@ describe('the known-differences registry', () => {
     expect(unknownRegistryKernels([{ ...registry[0], kernels: ['5.4', 'bookworm'] }])).toEqual(['5.4'])
   })
 })
+
+describe('the registry as shipped', () => {
+  const id = (describe: string, test: string) => ({ id: `suites/schedulers/schedulers.test.ts > schedulers > ${describe} > ${test}`, titles: ['schedulers', describe, test] })
+  it('excuses the twos check on the kernels without ip_vs_twos, but not the rr control beside it', () => {
+    const check = id('twos: the less loaded of two random picks', 'twos: a server holding 4 open connections gets a new one only when both picks land on it')
+    const control = id('twos: the less loaded of two random picks', 'negative control: rr in the same scenario: the avoid-the-loaded check fails')
+    expect(knownDifference(knownDifferences, check, 'bullseye')?.outcome).toBe('skipped')
+    expect(knownDifference(knownDifferences, check, 'bookworm')?.outcome).toBe('skipped')
+    expect(knownDifference(knownDifferences, check, 'trixie')).toBeUndefined()
+    expect(knownDifference(knownDifferences, control, 'bullseye')).toBeUndefined()
+  })
+})
