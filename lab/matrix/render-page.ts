@@ -35,7 +35,8 @@ function columnHeader(c: KernelColumn): string {
 function cell(c: Cell): string {
   const cls = c.differs ? `${c.state} differs` : c.state
   const text = c.differs ? `${cellText[c.state]} ≠` : cellText[c.state]
-  const reason = c.reason ? `<div class="reason">${escape(c.reason)}</div>` : ''
+  // A kernel that did not run says why once, in its column's header.
+  const reason = c.reason && c.state !== 'no-kernel' ? `<div class="reason">${escape(c.reason)}</div>` : ''
   return `<td class="${cls}">${link(c.href, text)}${reason}</td>`
 }
 

@@ -16,6 +16,8 @@ export interface KernelRunSpec {
   dir: string
   /** Force the kernel lab VM: a chosen kernel cannot come from someone's Docker engine. */
   forceVm: boolean
+  /** The matrix already resolved and downloaded this kernel (and refreshed it if asked). */
+  prefetched: boolean
   vitestArgs: string[]
   progress: KernelProgress
 }
@@ -45,6 +47,8 @@ export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> 
   const logStream = createWriteStream(log)
   const env: NodeJS.ProcessEnv = { ...process.env, LVS_KERNEL: spec.kernel, LVS_REPORTS_DIR: spec.dir, LVS_PROGRESS: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
   if (spec.forceVm) env.LVS_LAB = 'vm'
+  // One look-up per kernel and run: the guest uses what the matrix fetched before the first boot.
+  if (spec.prefetched) delete env.LVS_KERNEL_REFRESH
   // setpriv's parent-death signal: if the matrix dies hard, the run (and through it its qemu) stops too.
   const child = spawn('setpriv', ['--pdeathsig', 'SIGTERM', '--', process.execPath, vitestBin, 'run', '--project', 'suites', ...spec.vitestArgs], {
     env,

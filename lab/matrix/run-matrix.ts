@@ -32,7 +32,7 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   }
   const version = k.kernel ? `${k.kernel.package} ${k.kernel.packageVersion}` : 'the lab chooses the engine'
   progress.line(`kernel ${position}: ${version}; full output in ${path.relative(process.cwd(), path.join(dir, 'run.log'))}`)
-  const run = await runKernel({ kernel: series.name, dir, forceVm: args.explicit, vitestArgs: args.vitestArgs, progress })
+  const run = await runKernel({ kernel: series.name, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
 
   const t0 = Date.now()
   let reportProblem: string | undefined
