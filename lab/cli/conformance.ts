@@ -27,7 +27,7 @@ try {
 
   console.log(`\n[matrix] per-kernel timings (s):`)
   for (const c of matrix.columns) console.log(`  ${c.series.padEnd(9)} ${c.state.padEnd(12)} ${c.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)}`).join(', ')}`)
-  console.log(`[matrix] ${matrix.rows.length} checks on ${matrix.columns.length} kernels in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`)
+  console.log(`[matrix] ${matrix.rows.length} checks on ${matrix.columns.length} kernel${matrix.columns.length > 1 ? "s" : ""} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`)
   for (const p of matrix.problems) console.log(`  - ${p}`)
   console.log(`[matrix] page: ${path.relative(process.cwd(), page)}`)
   for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)

@@ -32,7 +32,11 @@ export class PrivateApt {
     if (this.series.security) lines.push(`deb ${security} ${this.series.security} main`)
     for (const d of ['lists/partial', 'cache/archives/partial']) await fs.mkdir(path.join(this.dir, d), { recursive: true })
     await fs.writeFile(path.join(this.dir, 'sources.list'), `${lines.join('\n')}\n`)
-    await sh`apt-get ${this.options} -qq update`
+    const out = await sh`apt-get ${this.options} -qq update`
+    // apt-get update exits 0 when an index cannot be fetched, with only a warning: an unreachable
+    // mirror must not pass for an archive without the package.
+    const failed = out.stderr.split('\n').find((l) => /Failed to fetch|failed to download/.test(l))
+    if (failed) throw new Error(failed.trim())
   }
 
   /** The control fields of a package's candidate version. */

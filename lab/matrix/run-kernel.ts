@@ -64,7 +64,7 @@ export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> 
     if (event) return spec.progress.event(event)
     logStream.write(`${line}\n`)
     const phase = parsePhaseLine(line)
-    if (phase && !phase.failed) phases.push({ phase: phase.phase, seconds: phase.seconds })
+    if (phase) phases.push({ phase: phase.failed ? `${phase.phase} (failed)` : phase.phase, seconds: phase.seconds })
     if (line.startsWith('[lab ')) {
       const text = line.replace(/^\[lab\s+[\d.]+s\] /, '')
       spec.progress.line(text.startsWith('lab: ') ? text : `lab: ${text}`)

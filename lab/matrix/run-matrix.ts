@@ -17,7 +17,7 @@ export interface MatrixRun {
 }
 
 /** The lab's own phases that are not the suites: what is left of the run is the suites' time. */
-const labOverhead = (phases: PhaseTiming[]) => phases.filter((p) => p.phase === 'lab ready' || p.phase === 'lab stop').reduce((s, p) => s + p.seconds, 0)
+const labOverhead = (phases: PhaseTiming[]) => phases.filter((p) => /^lab (ready|stop)\b/.test(p.phase)).reduce((s, p) => s + p.seconds, 0)
 
 async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string, matrixStart: number, position: string): Promise<KernelColumn> {
   const { series } = k.request
@@ -73,6 +73,7 @@ export async function runMatrix(args: ConformanceArgs, toRun: KernelToRun[], rep
   await Promise.all(Array.from({ length: Math.min(args.jobs, toRun.length) }, worker))
   const matrix = buildMatrix(columns, knownDifferences)
   const page = path.join(reportsRoot, 'matrix.html')
+  await fs.mkdir(reportsRoot, { recursive: true })
   await fs.writeFile(page, renderMatrixPage(matrix, knownDifferences, new Date()))
   const record = { generatedAt: new Date().toISOString(), failed: matrix.failed, problems: matrix.problems, columns: columns.map(({ results, ...c }) => ({ ...c, checks: results.length })), rows: matrix.rows }
   await fs.writeFile(path.join(reportsRoot, 'matrix.json'), `${JSON.stringify(record, null, 2)}\n`)
