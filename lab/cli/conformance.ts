@@ -1,15 +1,41 @@
 /**
- * `npm run conformance`: the lab suites on a real kernel, then the HTML report. Exits with
- * the suites' status, so a failed check fails the command even though the report is written.
+ * `npm run conformance [-- --kernel <series|version|all>[,...]] [--jobs N] [suite files]`: every
+ * suite on each chosen kernel, one Allure report per kernel, then reports/matrix.html. Every
+ * kernel is checked and fetched before any guest boots. Exits non-zero if any check failed,
+ * any kernel could not run, or kernels differ where the registry does not say they may.
  */
-import { spawnSync } from 'node:child_process'
-import { generateReport } from '../report/generate'
+import path from 'node:path'
+import { readLabConfig } from '../config'
+import { LabError } from '../errors'
+import { parseConformanceArgs } from '../matrix/conformance-args'
+import { fetchKernels, type KernelToRun } from '../matrix/fetch-kernels'
+import { runMatrix } from '../matrix/run-matrix'
+import { reportsDir } from '../reports-dir'
 
-const args = ['vitest', 'run', '--project', 'suites', ...process.argv.slice(2)]
-const run = spawnSync('npx', args, { stdio: 'inherit' })
+const start = Date.now()
 try {
-  console.log(`report: ${await generateReport()}`)
+  const args = parseConformanceArgs(process.argv.slice(2))
+  const config = readLabConfig()
+  if (args.explicit && config.mode === 'docker') {
+    throw new LabError('--kernel boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine', 'unset LVS_LAB, or leave out --kernel to test the engine\'s own kernel')
+  }
+  // Without --kernel the lab chooses as it always does (an IPVS-capable engine, else the VM).
+  const vm = args.explicit || config.mode === 'vm'
+  const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
+  console.log(`[matrix] ${toRun.length} kernel${toRun.length > 1 ? 's' : ''}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time`)
+  const { matrix, page } = await runMatrix(args, toRun, reportsDir(), start)
+
+  console.log(`\n[matrix] per-kernel timings (s):`)
+  for (const c of matrix.columns) console.log(`  ${c.series.padEnd(9)} ${c.state.padEnd(12)} ${c.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)}`).join(', ')}`)
+  console.log(`[matrix] ${matrix.rows.length} checks on ${matrix.columns.length} kernel${matrix.columns.length > 1 ? "s" : ""} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`)
+  for (const p of matrix.problems) console.log(`  - ${p}`)
+  console.log(`[matrix] page: ${path.relative(process.cwd(), page)}`)
+  for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)
+  process.exit(matrix.failed ? 1 : 0)
 } catch (err) {
-  console.error(`lvs-conformance: ${(err as Error).message}`)
+  if (err instanceof LabError) {
+    console.error(`lvs-conformance: ${err.message}`)
+    process.exit(2)
+  }
+  throw err
 }
-process.exit(run.status ?? 1)

@@ -32,12 +32,19 @@ export class PrivateApt {
     if (this.series.security) lines.push(`deb ${security} ${this.series.security} main`)
     for (const d of ['lists/partial', 'cache/archives/partial']) await fs.mkdir(path.join(this.dir, d), { recursive: true })
     await fs.writeFile(path.join(this.dir, 'sources.list'), `${lines.join('\n')}\n`)
-    await sh`apt-get ${this.options} -qq update`
+    const out = await sh`apt-get ${this.options} -qq update`
+    // apt-get update exits 0 when an index cannot be fetched, with only a warning: an unreachable
+    // mirror must not pass for an archive without the package.
+    const failed = out.stderr.split('\n').find((l) => /Failed to fetch|failed to download/.test(l))
+    if (failed) throw new Error(failed.trim())
   }
 
   /** The control fields of a package's candidate version. */
   async show(pkg: string): Promise<Record<string, string>> {
-    const out = await sh`apt-cache ${this.options} show --no-all-versions ${pkg}`
+    // A package the archive does not have: no fields, so the caller can say which one.
+    const out = await sh`apt-cache ${this.options} show --no-all-versions ${pkg}`.nothrow()
+    if (out.exitCode !== 0 && /No packages found/.test(out.stderr)) return {}
+    if (out.exitCode !== 0) throw out
     const fields: Record<string, string> = {}
     for (const line of out.stdout.split('\n')) {
       const m = /^([A-Za-z-]+): (.*)$/.exec(line)

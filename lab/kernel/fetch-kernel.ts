@@ -23,6 +23,9 @@ export interface FetchedKernel {
 
 const kernelPackage = /^linux-(image|binary|modules)-\d/
 
+/** The archive answered, and it has no such kernel: bad input, not a fault of the network. */
+export class MissingKernelPackage extends LabError {}
+
 /** Follows the cloud meta package to the versioned packages that carry vmlinuz and modules. */
 async function resolvePackages(apt: PrivateApt): Promise<{ packages: string[]; version: string }> {
   const seen = new Set<string>()
@@ -31,7 +34,7 @@ async function resolvePackages(apt: PrivateApt): Promise<{ packages: string[]; v
   while (queue.length > 0) {
     const name = queue.shift()!
     const fields = await apt.show(name)
-    if (!fields.Package) throw new LabError(`the Debian archive has no package ${name} for ${apt.series.name}`, 'check LVS_KERNEL and LVS_DEBIAN_MIRROR')
+    if (!fields.Package) throw new MissingKernelPackage(`the Debian archive has no package ${name} for ${apt.series.name}`, 'check LVS_KERNEL and LVS_DEBIAN_MIRROR')
     if (name !== 'linux-image-cloud-amd64') {
       seen.add(name)
       version ||= fields.Version
@@ -41,7 +44,7 @@ async function resolvePackages(apt: PrivateApt): Promise<{ packages: string[]; v
       if (kernelPackage.test(dname) && !seen.has(dname) && !queue.includes(dname)) queue.push(dname)
     }
   }
-  if (seen.size === 0) throw new LabError(`linux-image-cloud-amd64 in ${apt.series.name} names no versioned kernel package`, 'try another LVS_KERNEL')
+  if (seen.size === 0) throw new MissingKernelPackage(`linux-image-cloud-amd64 in ${apt.series.name} names no versioned kernel package`, 'try another LVS_KERNEL')
   return { packages: [...seen], version }
 }
 

@@ -6,10 +6,9 @@ import { sh } from '../host/shell'
 import { reportsDir } from '../reports-dir'
 import { environmentProperties } from './environment'
 
-const reports = reportsDir()
-const results = path.join(reports, 'allure-results')
-
-export async function generateReport(): Promise<string> {
+/** `reports` is the run's reports folder; `name` titles the report (the matrix names the kernel). */
+export async function generateReport(reports = reportsDir(), name = 'LVS conformance'): Promise<string> {
+  const results = path.join(reports, 'allure-results')
   await fs.access(results).catch(() => {
     throw new Error(`no test results in ${results}: run \`npm test\` or \`npm run conformance\` first`)
   })
@@ -19,7 +18,7 @@ export async function generateReport(): Promise<string> {
     const ipvsadm = await fs.readFile(path.join(reports, 'lab', 'ipvsadm-version.txt'), 'utf8').catch(() => undefined)
     await fs.writeFile(path.join(results, 'environment.properties'), `${environmentProperties(info, ipvsadm?.trim())}\n`)
   }
-  await sh`npx allure generate ${results} -o ${path.join(reports, 'html')}`
+  await sh`npx allure generate ${results} -o ${path.join(reports, 'html')} --report-name ${name}`
   const html = path.join(reports, 'html', 'index.html')
   await fs.access(html)
   return html

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { LabError } from '../errors'
+import { parseConformanceArgs, versionMatches, kernelRequest } from './conformance-args'
+
+const names = (argv: string[], env = {}) => parseConformanceArgs(argv, env).kernels.map((k) => k.series.name)
+const known = 'give --kernel one of: bullseye (5.10), bookworm (6.1), trixie (6.12), sid (7), or all'
+
+describe('parseConformanceArgs', () => {
+  it('without --kernel runs LVS_KERNEL, else the default kernel, and lets the lab choose', () => {
+    expect(names([])).toEqual(['bookworm'])
+    expect(names([], { LVS_KERNEL: 'trixie' })).toEqual(['trixie'])
+    expect(parseConformanceArgs([], {}).explicit).toBe(false)
+  })
+
+  it('takes series, kernel lines and versions, comma-separated or repeated, and all', () => {
+    expect(names(['--kernel', '6.12'])).toEqual(['trixie'])
+    expect(names(['--kernel=5.10,sid', '--kernel', 'bookworm'])).toEqual(['bullseye', 'sid', 'bookworm'])
+    expect(names(['--kernel', 'all'])).toEqual(['bullseye', 'bookworm', 'trixie', 'sid'])
+    expect(names(['--kernel', 'trixie,6.12,all'])).toEqual(['trixie', 'bullseye', 'bookworm', 'sid'])
+    expect(parseConformanceArgs(['--kernel', '6.12.118']).kernels[0]).toMatchObject({ wanted: '6.12.118', series: { name: 'trixie' } })
+    expect(parseConformanceArgs(['--kernel', 'sid']).explicit).toBe(true)
+  })
+
+  it('passes file filters and -t to vitest, and reads --jobs', () => {
+    const a = parseConformanceArgs(['--kernel', 'all', '--jobs', '2', 'suites/nat', '-t', 'rr'])
+    expect(a.jobs).toBe(2)
+    expect(a.vitestArgs).toEqual(['suites/nat', '-t', 'rr'])
+    expect(parseConformanceArgs(['--', '--bail', '1']).vitestArgs).toEqual(['--bail', '1'])
+  })
+
+  it('refuses an unknown kernel with one line listing the known series, before anything runs', () => {
+    expect(() => parseConformanceArgs(['--kernel', 'trixie,6.3'])).toThrow(LabError)
+    expect(() => parseConformanceArgs(['--kernel', 'trixie,6.3'])).toThrow(`unknown kernel "6.3": ${known}`)
+    expect(() => parseConformanceArgs(['--kernel', 'buster'])).toThrow(`unknown kernel "buster": ${known}`)
+    expect(() => parseConformanceArgs(['--kernel', ','])).toThrow(`--kernel names no kernel: ${known}`)
+  })
+
+  it('refuses a missing value, a bad --jobs and an unknown option, saying what to give', () => {
+    expect(() => parseConformanceArgs(['--kernel'])).toThrow('--kernel needs a value: for example --kernel 6.12')
+    expect(() => parseConformanceArgs(['--jobs', '0'])).toThrow('--jobs 0 is not a whole number of kernels')
+    expect(() => parseConformanceArgs(['--kernels', 'all'])).toThrow('unknown option --kernels: use --kernel')
+  })
+})
+
+describe('versionMatches', () => {
+  const trixie = { packageVersion: '6.12.118-1', release: '6.12.118+deb13-cloud-amd64' }
+  it('a series or its line matches whatever the archive has; a longer version must match it', () => {
+    expect(versionMatches(kernelRequest('trixie'), trixie)).toBe(true)
+    expect(versionMatches(kernelRequest('6.12'), trixie)).toBe(true)
+    expect(versionMatches(kernelRequest('6.12.118'), trixie)).toBe(true)
+    expect(versionMatches(kernelRequest('6.12.5'), trixie)).toBe(false)
+  })
+})

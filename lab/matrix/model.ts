@@ -1,0 +1,78 @@
+/** The matrix's data: what each kernel's run produced, and the rows built from them. */
+
+export type Outcome = 'passed' | 'failed' | 'skipped'
+
+/** One check's result on one kernel. */
+export interface CheckResult {
+  /** `file > describe > ... > test`: the same on every kernel. */
+  id: string
+  file: string
+  titles: string[]
+  outcome: Outcome
+  /** Why it was skipped (`ctx.skip(note)`), when the test said. */
+  note?: string
+  /** The first line of the failure. */
+  failure?: string
+  /** Link to the evidence, relative to the reports folder. */
+  evidence?: string
+}
+
+export interface PhaseTiming {
+  phase: string
+  seconds: number
+}
+
+/** What is known about the kernel a column ran on, from the lab's own record. */
+export interface KernelIdentity {
+  package?: string
+  packageVersion?: string
+  release: string
+  labMode: string
+  accel?: string
+}
+
+/** One kernel of the matrix: ran (with results), or could not be fetched or booted. */
+export interface KernelColumn {
+  series: string
+  line: string
+  state: 'ran' | 'fetch-failed' | 'lab-failed'
+  /** The one line that says what went wrong, for a kernel that did not run. */
+  problem?: string
+  kernel?: KernelIdentity
+  /** Links relative to the reports folder. */
+  report?: string
+  log?: string
+  results: CheckResult[]
+  timings: PhaseTiming[]
+  seconds: number
+}
+
+export type CellState = Outcome | 'known' | 'unexpected' | 'missing' | 'no-kernel'
+
+export interface Cell {
+  series: string
+  state: CellState
+  /** The outcome seen, when the check ran on that kernel. */
+  outcome?: Outcome
+  /** Differs from the row without being registered. */
+  differs: boolean
+  /** Skip note, registered reason, failure line or why the kernel did not run. */
+  reason?: string
+  href?: string
+}
+
+export interface Row {
+  id: string
+  file: string
+  titles: string[]
+  cells: Cell[]
+  verdict: 'passed' | 'failed' | 'skipped' | 'differs'
+}
+
+export interface Matrix {
+  columns: KernelColumn[]
+  rows: Row[]
+  failed: boolean
+  /** Why the matrix failed, one line each. */
+  problems: string[]
+}

@@ -1,0 +1,39 @@
+import type { ProgressEvent } from './progress-events'
+
+const clock = (ms: number) => {
+  const s = Math.floor(ms / 1000)
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}
+
+const mark = { passed: '✓', failed: '✗', skipped: '–' } as const
+
+/**
+ * Progress lines for one kernel's run: the matrix's elapsed time, the kernel and its own
+ * elapsed time, then what happened, with the counts so far.
+ */
+export class KernelProgress {
+  readonly counts = { passed: 0, failed: 0, skipped: 0 }
+  private readonly kernelStart: number
+
+  constructor(
+    private readonly label: string,
+    private readonly matrixStart: number,
+    private readonly write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+    private readonly now: () => number = Date.now,
+  ) {
+    this.kernelStart = now()
+  }
+
+  line(text: string): void {
+    const t = this.now()
+    this.write(`[matrix ${clock(t - this.matrixStart).padStart(6)}] ${this.label} ${clock(t - this.kernelStart).padStart(6)}  ${text}`)
+  }
+
+  event(e: ProgressEvent): void {
+    if (e.event === 'file') return this.line(`${e.file} ...`)
+    this.counts[e.state]++
+    const { passed, failed, skipped } = this.counts
+    const detail = e.detail ? ` (${e.detail})` : ''
+    this.line(`${e.file} ${mark[e.state]} ${e.titles.at(-1)}${detail} [${passed} passed, ${failed} failed, ${skipped} skipped]`)
+  }
+}
