@@ -1,12 +1,15 @@
 import type { Capture, Frame } from './parse-tcpdump'
 
+/** Service ports are shown, a client's ephemeral ports (Linux picks them from 32768 up) are not, so connections group together. */
+const servicePort = (port?: number) => (port !== undefined && port < 32768 ? `:${port}` : '')
+
 /** The frames of a capture counted by who sent them to whom and what they carried: the report's capture summary. */
 export function summarizeCapture(capture: Capture, owners: Map<string, string>): string {
   const who = (mac: string) => (mac === 'ff:ff:ff:ff:ff:ff' ? 'broadcast' : (owners.get(mac) ?? mac))
   const what = (f: Frame): string => {
     if (f.arp) return `ARP ${f.arp.op} ${f.arp.op === 'request' ? `who-has ${f.arp.targetIp} tell ${f.arp.senderIp}` : `${f.arp.senderIp} is-at`}`
     if (f.ip?.inner) return `IP-in-IP ${f.ip.src.address} > ${f.ip.dst.address} carrying ${f.ip.inner.src.address} > ${f.ip.inner.dst.address}:${f.ip.inner.dst.port ?? ''}`
-    if (f.ip) return `IPv4 ${f.ip.src.address}${f.ip.src.port === 80 ? ':80' : ''} > ${f.ip.dst.address}${f.ip.dst.port === 80 ? ':80' : ''}`
+    if (f.ip) return `IPv4 ${f.ip.src.address}${servicePort(f.ip.src.port)} > ${f.ip.dst.address}${servicePort(f.ip.dst.port)}`
     return f.ethertype
   }
   const counts = new Map<string, number>()
