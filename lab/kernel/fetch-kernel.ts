@@ -114,6 +114,7 @@ export async function fetchKernel(series: KernelSeries, cacheDir: string, mirror
 }
 
 function firstLine(err: unknown): string {
-  const text = (err as { stderr?: string }).stderr || String(err)
+  // zx errors carry the command's stderr; plain Errors only a message (String() would add "Error: ").
+  const text = (err as { stderr?: string }).stderr || (err instanceof Error ? err.message : String(err))
   return text.trim().split('\n')[0]
 }
