@@ -1,0 +1,432 @@
+/**
+ * Every IPVS scheduler, stated as a user would state it and proven on the kernel: NAT with
+ * three real servers (topologies/nat-three-servers.ts has the drawing). Short requests are
+ * nginx pages that name their server (one connection each); held connections are kept open
+ * against a hold endpoint so that they count as active while the next ones are scheduled.
+ */
+import { describe } from 'vitest'
+import { evidence } from '../../fixtures/evidence'
+import type { TopologyFixtures } from '../../fixtures/lab-test'
+import { topologyTest } from '../../fixtures/lab-test'
+import { expectFail, expectPass } from '../../fixtures/verdict'
+import type { HttpExchange } from '../../lab/http/curl-transfers'
+import { natThreeServersTopology } from '../../topologies/nat-three-servers'
+import { binomialTailAtLeast } from './binomial'
+import {
+  allTo, followsLoadRule, heldContinue, noneTo, serverOf, spreads, stickyPerKey, strictCycle,
+  thresholdHysteresis, twoChoicesAvoidLoaded, weightedCycles, weightZeroOutcome, type ThresholdStep,
+} from './checks'
+import type { LoadRule } from './load-rules'
+import { predictHeld } from './load-rules'
+import { addressOf, freshService, heldPort, kernelOrder, loadsOf, node1, node2, node3, numbered, serviceCommands, servers, vip, type ServiceSpec } from './scenario'
+
+const test = topologyTest(natThreeServersTopology).extend<{ endpoints: void }>({
+  endpoints: [
+    async ({ realServers }, use) => {
+      await Promise.all(realServers.map((rs) => rs.serveHeldConnections(heldPort)))
+      await use()
+    },
+    { scope: 'file', auto: true },
+  ],
+})
+type Fixtures = Pick<TopologyFixtures, 'director' | 'client'>
+
+const showExchanges = (xs: HttpExchange[]) => xs.map((x) => `${x.index + 1}. ${x.server ?? `(no answer, curl exit ${x.curlExit})`}`).join('\n')
+
+/** Short requests to a fresh service: the sequence of servers that answered. */
+async function shortRequests({ director, client }: Fixtures, spec: ServiceSpec, times: number) {
+  const { target, service } = await freshService(director, spec)
+  const { exchanges } = await client.get(`http://${target}/`, { times })
+  const list = await director.list()
+  await evidence('ipvsadm -Ln', list.text)
+  await evidence(`${times} requests to ${target}`, showExchanges(exchanges))
+  return { exchanges, target, service }
+}
+
+/**
+ * Held connections to a fresh service: the load -Ln shows before the first one, and where
+ * each of `count` connections (opened one after the other, all kept open) went.
+ */
+async function heldConnections({ director, client }: Fixtures, spec: ServiceSpec, count: number, preload?: (service: string, target: string) => Promise<void>) {
+  await client.release()
+  const { service, target, port } = await freshService(director, { ...spec, serverPort: heldPort })
+  try {
+    if (preload) await preload(service, target)
+    const before = await director.list()
+    const initial = loadsOf(before.data, port)
+    const observed = (await client.hold(target, count)).map((h) => h.server)
+    const after = await director.list()
+    await evidence('ipvsadm -Ln before the held connections', before.text)
+    await evidence('ipvsadm -Ln with them open', after.text)
+    await evidence(`servers in the kernel's order: ${kernelOrder.join(', ')}; weights ${initial.map((s) => s.weight).join(', ')}`, numbered(observed))
+    return { initial, observed, list: before }
+  } finally {
+    await client.release()
+  }
+}
+
+/** A load rule's scenario, run once per scheduler and reused by its negative control. */
+const loadRuns = new Map<string, ReturnType<typeof heldConnections>>()
+function loadRun(key: string, run: () => ReturnType<typeof heldConnections>) {
+  if (!loadRuns.has(key)) loadRuns.set(key, run())
+  return loadRuns.get(key)!
+}
+
+async function expectLoadRule(rule: LoadRule, run: Awaited<ReturnType<typeof heldConnections>>) {
+  await evidence(`what ${rule} predicts from the same start`, numbered(predictHeld(rule, run.initial, run.observed.length)))
+  return followsLoadRule(rule, run.initial, run.observed)
+}
+
+/** lc: three connections pinned to the first server (the others at weight 0), then six more with all at weight 1. */
+const lcScenario = (f: Fixtures, scheduler: string) =>
+  heldConnections(f, { scheduler, weights: [1, 0, 0] }, 6, async (service, target) => {
+    await f.client.hold(target, 3)
+    await f.director.ipvsadm(`-e ${service} -r ${addressOf(node2)}:${heldPort} -m -w 1`, `-e ${service} -r ${addressOf(node3)}:${heldPort} -m -w 1`)
+  })
+
+const served = (xs: HttpExchange[]) => xs.map((x) => x.server)
+
+/** The client's extra addresses (sh, mh) and the director's extra destinations (dh, lblc, lblcr). */
+const clientSources = [21, 22, 23, 24, 25, 26, 27, 28].map((n) => `192.168.100.${n}`)
+const destinations = [41, 42, 43, 44, 45, 46].map((n) => `192.168.100.${n}`)
+const destinationMark = 7
+
+describe('schedulers: the rule of each one, on a NAT service with three real servers', () => {
+  describe('rr and wrr: turns', () => {
+    test('rr: 9 requests cycle strictly through the servers, starting at the one added last', async ({ director, client }) => {
+      const { exchanges } = await shortRequests({ director, client }, { scheduler: 'rr' }, 9)
+      await expectPass(strictCycle(exchanges, kernelOrder))
+    })
+
+    test('wrr: weights 3:2:1 give exactly 3, 2 and 1 requests in every cycle of 6', async ({ director, client }) => {
+      const { exchanges } = await shortRequests({ director, client }, { scheduler: 'wrr', weights: [3, 2, 1] }, 12)
+      await expectPass(weightedCycles(exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
+    })
+
+    test('weight 0 quiesces a server: no new connections, its open ones carry on', async ({ director, client }) => {
+      const run = await quiesceRun({ director, client }, 0)
+      await expectPass(noneTo(run.fresh, node2, 'weight 0: no new connections'))
+      await expectPass(heldContinue(run.before.filter((h) => h.server === node2), run.after, 'weight 0: open connections carry on'))
+    })
+
+    describe('negative controls', () => {
+      test('wrr 3:2:1 instead of rr: the strict-cycle check fails', async ({ director, client }) => {
+        const { exchanges } = await shortRequests({ director, client }, { scheduler: 'wrr', weights: [3, 2, 1] }, 9)
+        await expectFail(strictCycle(exchanges, kernelOrder))
+      })
+
+      test('rr with the same 3:2:1 weights: the per-cycle count check fails', async ({ director, client }) => {
+        const { exchanges } = await shortRequests({ director, client }, { scheduler: 'rr', weights: [3, 2, 1] }, 12)
+        await expectFail(weightedCycles(exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
+      })
+
+      test('the weight left at 1: the no-new-connections check fails', async ({ director, client }) => {
+        const run = await quiesceRun({ director, client }, 1)
+        await expectFail(noneTo(run.fresh, node2, 'weight 0: no new connections'))
+      })
+    })
+  })
+
+  describe('lc, wlc, sed, nq, ovf: load, counted with connections held open', () => {
+    test('lc: new connections go to the server with the fewest, whatever the weights', async ({ director, client }) => {
+      await expectPass(await expectLoadRule('lc', await loadRun('lc', () => lcScenario({ director, client }, 'lc'))))
+    })
+
+    test('wlc is the default: -A without -s lists wlc, and new connections go to the fewest per weight (3:1:1)', async ({ director, client }) => {
+      const run = await loadRun('wlc', () => heldConnections({ director, client }, { weights: [3, 1, 1] }, 8))
+      const scheduler = run.list.data.services[0]?.scheduler
+      await expectPass(await expectLoadRule('wlc', run))
+      await expectPass({ check: 'the default scheduler is wlc', failures: scheduler === 'wlc' ? [] : [`-A without -s lists ${scheduler}`] })
+    })
+
+    test('sed: the shortest expected delay, (active + 1) / weight (1:3:1)', async ({ director, client }) => {
+      await expectPass(await expectLoadRule('sed', await loadRun('sed', () => heldConnections({ director, client }, { scheduler: 'sed', weights: [1, 3, 1] }, 6))))
+    })
+
+    test('nq: an idle server first, even a slow one; then as sed (1:3:1)', async ({ director, client }) => {
+      await expectPass(await expectLoadRule('nq', await loadRun('nq', () => heldConnections({ director, client }, { scheduler: 'nq', weights: [1, 3, 1] }, 6))))
+    })
+
+    test('ovf: the highest weight takes weight + 1 active connections, then the next (3:2:1), then none', async ({ director, client }) => {
+      const run = await loadRun('ovf', () => heldConnections({ director, client }, { scheduler: 'ovf', weights: [3, 2, 1] }, 10))
+      await expectPass(await expectLoadRule('ovf', run))
+    })
+
+    describe('negative controls: the lookalike scheduler in the same scenario', () => {
+      test('rr where lc is expected: the lc check fails', async ({ director, client }) => {
+        await expectFail(await expectLoadRule('lc', await lcScenario({ director, client }, 'rr')))
+      })
+      test('lc where wlc is expected: the wlc check fails', async ({ director, client }) => {
+        await expectFail(await expectLoadRule('wlc', await heldConnections({ director, client }, { scheduler: 'lc', weights: [3, 1, 1] }, 8)))
+      })
+      test('nq where sed is expected, and sed where nq is: each check fails on the other', async ({ director, client }) => {
+        const sed = await loadRun('sed', () => heldConnections({ director, client }, { scheduler: 'sed', weights: [1, 3, 1] }, 6))
+        const nq = await loadRun('nq', () => heldConnections({ director, client }, { scheduler: 'nq', weights: [1, 3, 1] }, 6))
+        await expectFail(await expectLoadRule('sed', nq))
+        await expectFail(await expectLoadRule('nq', sed))
+      })
+      test('fo where ovf is expected (no overflow): the ovf check fails', async ({ director, client }) => {
+        await expectFail(await expectLoadRule('ovf', await heldConnections({ director, client }, { scheduler: 'fo', weights: [3, 2, 1] }, 10)))
+      })
+    })
+  })
+
+  describe('fo: failover by weight', () => {
+    test('all requests to the highest weight (1:3:2); with it at weight 0, all to the next', async ({ director, client }) => {
+      const run = await failoverRun({ director, client }, 'fo')
+      await expectPass(allTo(served(run.first), node2, 'fo: all to the highest weight'))
+      await expectPass(allTo(served(run.afterZero), node3, 'fo: all to the next once it is at weight 0'))
+    })
+    test('negative control: rr with the same weights: the all-to-one check fails', async ({ director, client }) => {
+      const run = await failoverRun({ director, client }, 'rr')
+      await expectFail(allTo(served(run.first), node2, 'fo: all to the highest weight'))
+    })
+  })
+
+  for (const sched of ['sh', 'mh'] as const) {
+    describe(`${sched}: hashing the client's source address`, () => {
+      test(`${sched}: each of ${clientSources.length} client addresses always reaches the same server, and they spread`, async ({ director, client }) => {
+        const run = await hashRun({ director, client }, sched)
+        await expectPass(stickyPerKey(run.bySource, `${sched}: one server per client address`))
+        await expectPass(spreads([...serverOf(run.bySource).values()], 2, `${sched}: different clients spread`))
+      })
+
+      test(`${sched} -b ${sched}-port: one client address, different source ports, different servers`, async ({ director, client }) => {
+        const run = await portRun({ director, client }, sched, `${sched}-port`)
+        await expectPass(spreads(served(run), 2, `${sched}-port: the source port counts`))
+      })
+
+      test(`${sched}: a server at weight 0 refuses its clients without ${sched}-fallback, others keep theirs`, async ({ director, client }) => {
+        const run = await weightZeroRun({ director, client }, sched, false)
+        await expectPass(weightZeroOutcome(run.before, run.after, run.zeroed, false, `${sched} without fallback: refused`))
+      })
+
+      test(`${sched} -b ${sched}-fallback: a server at weight 0 has its clients moved, others keep theirs`, async ({ director, client }) => {
+        const run = await weightZeroRun({ director, client }, sched, true)
+        await expectPass(weightZeroOutcome(run.before, run.after, run.zeroed, true, `${sched}-fallback: moved`))
+      })
+
+      describe('negative controls', () => {
+        test('rr instead: the one-server-per-client check fails', async ({ director, client }) => {
+          const run = await hashRun({ director, client }, 'rr')
+          await expectFail(stickyPerKey(run.bySource, `${sched}: one server per client address`))
+        })
+        test(`without -b ${sched}-port: the source-port check fails`, async ({ director, client }) => {
+          await expectFail(spreads(served(await portRun({ director, client }, sched, undefined)), 2, `${sched}-port: the source port counts`))
+        })
+        test(`the fallback flag swapped: refused with ${sched}-fallback fails, moved without it fails`, async ({ director, client }) => {
+          const without = await weightZeroRun({ director, client }, sched, false)
+          const withFallback = await weightZeroRun({ director, client }, sched, true)
+          await expectFail(weightZeroOutcome(withFallback.before, withFallback.after, withFallback.zeroed, false, `${sched} without fallback: refused`))
+          await expectFail(weightZeroOutcome(without.before, without.after, without.zeroed, true, `${sched}-fallback: moved`))
+        })
+      })
+    })
+  }
+
+  describe('dh, lblc, lblcr: keyed on the destination address (a firewall-mark service over six addresses)', () => {
+    for (const sched of ['dh', 'lblc', 'lblcr']) {
+      test(`${sched}: each destination is served by one server whichever client asks, and destinations spread`, async ({ director, client }) => {
+        const run = await destinationRun({ director, client }, sched)
+        await expectPass(stickyPerKey(run.byDestination, `${sched}: one server per destination`))
+        await expectPass(spreads([...serverOf(run.byDestination).values()], 2, `${sched}: destinations spread`))
+      })
+    }
+    test('negative control: rr on the same firewall-mark service: the one-server-per-destination check fails', async ({ director, client }) => {
+      const run = await destinationRun({ director, client }, 'rr')
+      await expectFail(stickyPerKey(run.byDestination, 'one server per destination'))
+    })
+  })
+
+  describe('twos: the less loaded of two random picks', () => {
+    test(`twos: a server holding 4 open connections gets a new one only when both picks land on it`, async ({ director, client, skip }) => {
+      const run = await twosRun({ director, client }, 'twos')
+      if (run.missing) {
+        await evidence('why skipped', run.missing)
+        skip(`this kernel has no twos scheduler (ipvsadm: ${run.missing}); it arrived in Linux 6.2`)
+      }
+      await evidence('statistics', run.statistics)
+      await expectPass(twoChoicesAvoidLoaded(run.served, node3, twos.bound, 'twos: the loaded server is avoided'))
+    })
+    test('negative control: rr in the same scenario: the avoid-the-loaded check fails', async ({ director, client }) => {
+      const run = await twosRun({ director, client }, 'rr')
+      await expectFail(twoChoicesAvoidLoaded(run.served, node3, twos.bound, 'twos: the loaded server is avoided'))
+    })
+  })
+
+  describe('thresholds -x/-y', () => {
+    test('over -x 3 a server gets no new connections until it drops below -y 2', async ({ director, client }) => {
+      const run = await thresholdRun({ director, client }, true)
+      await expectPass(thresholdHysteresis(node1, 3, 2, run.steps))
+    })
+    test('negative control: no thresholds set: the hysteresis check fails', async ({ director, client }) => {
+      const run = await thresholdRun({ director, client }, false)
+      await expectFail(thresholdHysteresis(node1, 3, 2, run.steps))
+    })
+  })
+})
+
+/** rr over the hold endpoint: three held (one each), node2 set to `weight`, six more held. */
+async function quiesceRun({ director, client }: Fixtures, weight: number) {
+  await client.release()
+  const { service, target } = await freshService(director, { scheduler: 'rr', serverPort: heldPort })
+  try {
+    await client.hold(target, 3)
+    await director.ipvsadm(`-e ${service} -r ${addressOf(node2)}:${heldPort} -m -w ${weight}`)
+    const before = await client.held()
+    const fresh = (await client.hold(target, 6)).map((h) => h.server)
+    await director.sh('sleep 1.2') // at least one more tick on every open connection
+    const after = await client.held()
+    const list = await director.list()
+    await evidence(`ipvsadm -Ln (${node2} at weight ${weight})`, list.text)
+    await evidence('new connections after the change', numbered(fresh))
+    await evidence('held connections (lines received) before and after', { before, after })
+    return { before, after, fresh }
+  } finally {
+    await client.release()
+  }
+}
+
+async function failoverRun(f: Fixtures, scheduler: string) {
+  const { exchanges: first, service } = await shortRequests(f, { scheduler, weights: [1, 3, 2] }, 6)
+  await f.director.ipvsadm(`-e ${service} -r ${addressOf(node2)}:80 -m -w 0`)
+  const { exchanges: afterZero } = await f.client.get(`http://${service.slice(3)}/`, { times: 6 })
+  await evidence(`after ${node2} -w 0`, showExchanges(afterZero))
+  return { first, afterZero }
+}
+
+let sourcesAdded = false
+async function withSources(client: Fixtures['client']) {
+  if (!sourcesAdded) await client.addSourceAddresses(clientSources)
+  sourcesAdded = true
+}
+
+async function hashRun(f: Fixtures, scheduler: string, flags?: string) {
+  await withSources(f.client)
+  const { target } = await freshService(f.director, { scheduler, flags })
+  const { bySource } = await f.client.getFrom(`http://${target}/`, clientSources, { times: 3 })
+  await evidence(`${scheduler}${flags ? ` -b ${flags}` : ''}: server per client address`, [...bySource].map(([k, xs]) => `${k}: ${served(xs).join(', ')}`).join('\n'))
+  return { bySource, target }
+}
+
+async function portRun(f: Fixtures, scheduler: string, flags: string | undefined) {
+  const { exchanges } = await shortRequests(f, { scheduler, flags }, 9)
+  return exchanges
+}
+
+async function weightZeroRun(f: Fixtures, scheduler: string, fallback: boolean) {
+  const { target, bySource } = await hashRun(f, scheduler, fallback ? `${scheduler}-fallback` : undefined)
+  const before = serverOf(bySource)
+  const zeroed = [...before.values()].find((s) => s !== undefined) ?? node1
+  await f.director.ipvsadm(`-e -t ${target} -r ${addressOf(zeroed)}:80 -m -w 0`)
+  const { bySource: after } = await f.client.getFrom(`http://${target}/`, clientSources, { times: 2 })
+  await evidence(`after ${zeroed} -w 0`, [...after].map(([k, xs]) => `${k}: ${xs.map((x) => x.server ?? `(refused, curl exit ${x.curlExit})`).join(', ')}`).join('\n'))
+  return { before, after, zeroed }
+}
+
+let destinationsAdded = false
+async function destinationRun(f: Fixtures, scheduler: string) {
+  await withSources(f.client)
+  if (!destinationsAdded) {
+    // IPVS takes NAT traffic at LOCAL_IN: the director must own the destinations it balances
+    await f.director.sh(
+      [
+        `dev=$(ip -o -4 addr show | awk '$4 ~ /^192\\.168\\.100\\.6\\// {print $2; exit}')`,
+        ...destinations.map((d) => `ip addr replace ${d}/32 dev "$dev"`),
+        `iptables -t mangle -A PREROUTING -d 192.168.100.40/29 -p tcp --dport 80 -j MARK --set-mark ${destinationMark}`,
+      ].join('\n'),
+    )
+    destinationsAdded = true
+  }
+  await f.director.ipvsadm('-C', ...serviceCommands(`-f ${destinationMark}`, { scheduler }))
+  const pairs = destinations.flatMap((d) => clientSources.slice(0, 3).map((source) => ({ key: `${d} from ${source}`, source, url: `http://${d}/` })))
+  const { bySource } = await f.client.getMatrix(pairs, { times: 2 })
+  const byDestination = new Map(destinations.map((d) => [d, [...bySource].filter(([k]) => k.startsWith(`${d} `)).flatMap(([, xs]) => xs)]))
+  await evidence(`${scheduler}: server per destination (3 clients x 2 requests each)`, [...bySource].map(([k, xs]) => `${k}: ${served(xs).join(', ')}`).join('\n'))
+  await evidence('ipvsadm -Ln', (await f.director.list()).text)
+  return { byDestination }
+}
+
+/**
+ * twos: node3 (last in the kernel's order) holds 4 open connections, the others none. With
+ * three servers of weight 1 the kernel draws r in [0, 3] and walks the list subtracting
+ * weights (ip_vs_twos.c), so node3 is one pick with probability 1/4 and both with 1/16.
+ */
+const twos = { requests: 48, pBoth: 1 / 16, bound: 9 }
+async function twosRun(f: Fixtures, scheduler: string) {
+  await f.client.release()
+  const port = (await freshService(f.director, { scheduler: 'rr', weights: [0, 0, 1], serverPort: heldPort })).port
+  try {
+    await f.client.hold(`${vip}:${port}`, 4)
+    // the same real servers, now also serving nginx, under the scheduler being tested
+    const service = `-t ${vip}:${port}`
+    const edit = await f.director.run(
+      [
+        `ipvsadm -E ${service} -s ${scheduler}`,
+        ...servers.map((s) => `ipvsadm -e ${service} -r ${s.address}:${heldPort} -m -w 1`),
+      ].join(' && '),
+    )
+    if (edit.exitCode !== 0) return { missing: (edit.stderr || edit.stdout).trim(), served: [], statistics: {} }
+    const list = await f.director.list()
+    const served = await f.client.touch(`${vip}:${port}`, twos.requests)
+    await evidence(`ipvsadm -Ln (${node3} holding 4, then -E -s ${scheduler})`, list.text)
+    await evidence(`${twos.requests} short connections`, numbered(served))
+    const statistics = {
+      requests: twos.requests,
+      'P(both picks land on the loaded server)': twos.pBoth,
+      'expected to the loaded server': twos.requests * twos.pBoth,
+      bound: twos.bound,
+      'P(false failure) = P(Binomial(48, 1/16) > 9)': binomialTailAtLeast(twos.requests, twos.pBoth, twos.bound + 1),
+      'a load-blind pick (1/4) or rr (1/3) would send': `${twos.requests / 4} or ${twos.requests / 3}`,
+    }
+    return { missing: undefined, served, statistics }
+  } finally {
+    await f.client.release()
+  }
+}
+
+/**
+ * Thresholds on node1 (-x 3 -y 2) under fo, where node1 has the highest weight and so gets
+ * every new connection it may take. Steps: hold 3 (it reaches 3), hold 1 more, reset one and
+ * wait for its entry to expire (2 left: below upper, not below lower), hold 1, reset another
+ * and wait (1 left, below lower), hold 1.
+ */
+async function thresholdRun({ director, client }: Fixtures, withThresholds: boolean) {
+  await client.release()
+  const options = withThresholds ? ['-x 3 -y 2', '', ''] : []
+  const { service, target, port } = await freshService(director, { scheduler: 'fo', weights: [3, 2, 1], serverPort: heldPort, serverOptions: options })
+  const load = async () => {
+    const l = loadsOf((await director.list()).data, port).find((s) => s.name === node1)!
+    return l.activeConns + l.inactiveConns
+  }
+  const steps: ThresholdStep[] = []
+  const step = async () => {
+    const loadBefore = await load()
+    const [h] = await client.hold(target, 1)
+    steps.push({ loadBefore, went: h?.server })
+    return h
+  }
+  /** Resets one of node1's connections and waits until IPVS drops its entry (CLOSE lasts 10 s). */
+  const dropOne = async (id: number) => {
+    const before = await load()
+    await client.release([id])
+    await director.sh(`for t in $(seq 150); do ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${before - 1} && exit 0; sleep 0.2; done; exit 1`, 60_000)
+  }
+  try {
+    const first = await client.hold(target, 3)
+    steps.push(...first.map((h, i) => ({ loadBefore: i, went: h.server })))
+    await step()
+    const onNode1 = first.filter((h) => h.server === node1).map((h) => h.id)
+    if (onNode1.length >= 2) {
+      await dropOne(onNode1[0]!)
+      await step()
+      await dropOne(onNode1[1]!)
+      await step()
+    }
+    await evidence(`ipvsadm -Ln --thresholds (${service})`, await director.sh(`ipvsadm -Ln --thresholds ${service}`))
+    await evidence(`steps: ${node1}'s connections (active + inactive) before each new one, and where it went`, steps.map((s, i) => `${i + 1}. ${node1} held ${s.loadBefore} -> ${s.went ?? '(refused)'}`).join('\n'))
+    return { steps }
+  } finally {
+    await client.release()
+  }
+}
