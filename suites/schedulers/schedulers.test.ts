@@ -266,7 +266,7 @@ describe('schedulers: the rule of each one, on a NAT service with three real ser
   })
 })
 
-/** rr over the hold endpoint: three held (one each), node2 set to `weight`, six more held. */
+/** rr over the hold endpoint: three held (one each), node2 set to `weight`, three more held. */
 async function quiesceRun({ director, client }: Fixtures, weight: number) {
   await client.release()
   const { service, target } = await freshService(director, { scheduler: 'rr', serverPort: heldPort })
@@ -274,7 +274,7 @@ async function quiesceRun({ director, client }: Fixtures, weight: number) {
     await client.hold(target, 3)
     await director.ipvsadm(`-e ${service} -r ${addressOf(node2)}:${heldPort} -m -w ${weight}`)
     const before = await client.held()
-    const fresh = (await client.hold(target, 6)).map((h) => h.server)
+    const fresh = (await client.hold(target, 3)).map((h) => h.server)
     await director.sh('sleep 1.2') // at least one more tick on every open connection
     const after = await client.held()
     const list = await director.list()
@@ -352,7 +352,7 @@ async function destinationRun(f: Fixtures, scheduler: string) {
  * three servers of weight 1 the kernel draws r in [0, 3] and walks the list subtracting
  * weights (ip_vs_twos.c), so node3 is one pick with probability 1/4 and both with 1/16.
  */
-const twos = { requests: 48, pBoth: 1 / 16, bound: 9 }
+const twos = { requests: 32, pBoth: 1 / 16, bound: 7 }
 async function twosRun(f: Fixtures, scheduler: string) {
   await f.client.release()
   const port = (await freshService(f.director, { scheduler: 'rr', weights: [0, 0, 1], serverPort: heldPort })).port
@@ -376,7 +376,7 @@ async function twosRun(f: Fixtures, scheduler: string) {
       'P(both picks land on the loaded server)': twos.pBoth,
       'expected to the loaded server': twos.requests * twos.pBoth,
       bound: twos.bound,
-      'P(false failure) = P(Binomial(48, 1/16) > 9)': binomialTailAtLeast(twos.requests, twos.pBoth, twos.bound + 1),
+      'P(false failure) = P(Binomial(32, 1/16) > 7)': binomialTailAtLeast(twos.requests, twos.pBoth, twos.bound + 1),
       'a load-blind pick (1/4) or rr (1/3) would send': `${twos.requests / 4} or ${twos.requests / 3}`,
     }
     return { missing: undefined, served, statistics }
@@ -406,11 +406,10 @@ async function thresholdRun({ director, client }: Fixtures, withThresholds: bool
     steps.push({ loadBefore, went: h?.server })
     return h
   }
-  /** Resets one of node1's connections and waits until IPVS drops its entry (CLOSE lasts 10 s). */
-  const dropOne = async (id: number) => {
-    const before = await load()
-    await client.release([id])
-    await director.sh(`for t in $(seq 150); do ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${before - 1} && exit 0; sleep 0.2; done; exit 1`, 60_000)
+  /** Waits until node1 holds one connection fewer (a reset one stays 10 s in CLOSE before IPVS drops it). */
+  const waitForDrop = async () => {
+    const n = (await load()) - 1
+    await director.sh(`for t in $(seq 150); do ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${n} && exit 0; sleep 0.2; done; exit 1`, 60_000)
   }
   try {
     const first = await client.hold(target, 3)
@@ -418,9 +417,13 @@ async function thresholdRun({ director, client }: Fixtures, withThresholds: bool
     await step()
     const onNode1 = first.filter((h) => h.server === node1).map((h) => h.id)
     if (onNode1.length >= 2) {
-      await dropOne(onNode1[0]!)
+      // two resets 4 s apart: their entries expire 4 s apart, one wait covers both steps
+      await client.release([onNode1[0]!])
+      await director.sh('sleep 4')
+      await client.release([onNode1[1]!])
+      await waitForDrop()
       await step()
-      await dropOne(onNode1[1]!)
+      await waitForDrop()
       await step()
     }
     await evidence(`ipvsadm -Ln --thresholds (${service})`, await director.sh(`ipvsadm -Ln --thresholds ${service}`))
