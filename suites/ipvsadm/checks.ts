@@ -87,6 +87,12 @@ export function zeroed(stats: IpvsStatsTable, key: ServiceKey, check: string): V
   return verdict(check, rows.map(({ name, c }) => c.conns + c.inPkts + c.outPkts + c.inBytes + c.outBytes > 0 && `${name}: conns ${c.conns}, pkts ${c.inPkts}/${c.outPkts}, bytes ${c.inBytes}/${c.outBytes}`))
 }
 
+/** The service's counters survived a -Z aimed at another service. */
+export function stillCounting(stats: IpvsStatsTable, key: ServiceKey, check: string): Verdict {
+  const svc = stats.services.find((s) => sameKey(s, key))
+  return verdict(check, [!svc && 'the service is not in --stats', svc && svc.counters.conns === 0 && `Conns is 0 (pkts ${svc.counters.inPkts}/${svc.counters.outPkts})`])
+}
+
 /** --stats and --stats --exact print the same values when nothing is large enough to round. */
 export function exactAgrees(plain: IpvsStatsTable, exact: IpvsStatsTable): Verdict {
   const a = JSON.stringify(plain.services.map((s) => s.counters))

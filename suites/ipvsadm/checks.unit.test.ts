@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseIpvsConnections, parseIpvsList, parseIpvsRate, parseIpvsStats, parseIpvsThresholds, type ServiceKey } from '../../lab/ipvs'
 import { passed } from '../../fixtures/verdict'
-import { connectionsListed, exactAgrees, rateAgrees, restoredIdentical, statsCount, tableEmpty, thresholdsLost, timeoutsApply, zeroed } from './checks'
+import { connectionsListed, exactAgrees, rateAgrees, restoredIdentical, statsCount, stillCounting, tableEmpty, thresholdsLost, timeoutsApply, zeroed } from './checks'
 
 // Output captured from the ipvsadm suite on the 6.1 lab: each check must tell good from broken.
 const lab = (f: string) => readFileSync(new URL(`./__fixtures__/${f}`, import.meta.url), 'utf8')
@@ -35,6 +35,8 @@ describe('ipvsadm checks on captured lab output', () => {
     const afterZero = parseIpvsStats(lab('stats-after-zero-one-6.1.txt'))
     expect(passed(zeroed(afterZero, key, '-Z'))).toBe(true)
     expect(passed(zeroed(afterZero, { ...key, port: 81 }, '-Z'))).toBe(false)
+    expect(passed(stillCounting(afterZero, { ...key, port: 81 }, '-Z'))).toBe(true)
+    expect(passed(stillCounting(afterZero, key, '-Z'))).toBe(false)
     expect(passed(exactAgrees(stats, afterZero))).toBe(false)
   })
 

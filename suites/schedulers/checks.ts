@@ -1,3 +1,4 @@
+import type { IpvsTable } from '../../lab/ipvs'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
 import { verdict, type Verdict } from '../../fixtures/verdict'
@@ -163,4 +164,10 @@ export function twoChoicesAvoidLoaded(served: (string | undefined)[], loaded: st
     served.some((s) => s === undefined) && `${served.filter((s) => s === undefined).length} requests unanswered`,
     toLoaded > bound && `${loaded} (the loaded server) got ${toLoaded} of ${served.length} new connections; the bound is ${bound} (${show(tally(served))})`,
   ])
+}
+
+/** -Ln lists the (only) service with this scheduler: how the default of `-A` without `-s` shows. */
+export function listedScheduler(table: IpvsTable, scheduler: string, rule: string): Verdict {
+  const listed = table.services.map((s) => s.scheduler)
+  return verdict(rule, [listed.length !== 1 && `${listed.length} services listed`, listed[0] !== scheduler && `listed as ${listed[0] ?? '(nothing)'}, not ${scheduler}`])
 }
