@@ -418,9 +418,9 @@ async function thresholdRun({ director, client }: Fixtures, withThresholds: bool
     await step()
     const onNode1 = first.filter((h) => h.server === node1).map((h) => h.id)
     if (onNode1.length >= 2) {
-      // two resets 4 s apart: their entries expire 4 s apart, one wait covers both steps
+      // two resets 3 s apart: their entries expire 3 s apart, one wait covers both steps
       await client.release([onNode1[0]!])
-      await director.sh('sleep 4')
+      await director.sh('sleep 3')
       await client.release([onNode1[1]!])
       await waitForDrop()
       await step()
