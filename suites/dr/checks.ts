@@ -19,6 +19,20 @@ function captureProblems(name: string, capture: Capture, sawTraffic: boolean): (
 
 const isSyn = (f: Frame) => f.ip?.tcpFlags === 'S'
 
+/**
+ * The client ports of the connections opened while the captures ran (their SYNs to VIP:80
+ * are in them, tunnelled or not). They tell a run's packets from stragglers of earlier
+ * runs, such as a real server still retransmitting for a connection a control broke.
+ */
+function connectionsOpened(vip: string, captures: Capture[]): Set<number> {
+  const ports = new Set<number>()
+  for (const f of captures.flatMap((c) => c.frames)) {
+    const p = f.ip?.inner ?? f.ip
+    if (p?.tcpFlags === 'S' && p.dst.address === vip && p.dst.port === 80 && p.src.port !== undefined) ports.add(p.src.port)
+  }
+  return ports
+}
+
 export interface ReplyPathObservation {
   vip: string
   stats: IpvsStatsTable
@@ -40,7 +54,8 @@ export function repliesBypassDirector(o: ReplyPathObservation): Verdict {
   const svc = o.stats.services.find((s) => s.address === o.vip && s.port === 80)
   if (!svc) return verdict(check, [`no ${o.vip}:80 in --stats`])
   const fromVip = (f: Frame) => f.ip?.src.address === o.vip && f.ip.src.port === 80
-  const replySegmentsAtDirector = o.director.frames.filter(fromVip)
+  const ports = connectionsOpened(o.vip, [o.client, o.director])
+  const replySegmentsAtDirector = o.director.frames.filter((f) => fromVip(f) && ports.has(f.ip!.dst.port!))
   return verdict(check, [
     svc.counters.inPkts === 0 && 'the director counted no inbound packets',
     ...svc.realServers.map((rs) => rs.counters.outPkts > 0 && `${rs.address}: the director forwarded ${rs.counters.outPkts} reply packets (OutPkts)`),
@@ -116,12 +131,14 @@ export function tunnelledToRealServers(o: TunnelObservation): Verdict {
   const check = 'IP-in-IP to the real servers, replies bypass the director'
   const svc = o.stats.services.find((s) => s.address === o.vip && s.port === 80)
   if (!svc) return verdict(check, [`no ${o.vip}:80 in --stats`])
+  const ports = connectionsOpened(o.vip, o.realServers.map((rs) => rs.capture))
+  const ofThisRun = (p: { src: { port?: number } }) => ports.has(p.src.port!)
   return verdict(check, [
     svc.counters.inPkts === 0 && 'the director counted no inbound packets',
     ...o.realServers.flatMap((rs) => {
       const counters = svc.realServers.find((r) => r.address === rs.address)?.counters
-      const tunnelledSyns = rs.capture.frames.filter((f) => f.ip?.inner?.tcpFlags === 'S' && f.ip.src.address === o.director && f.ip.dst.address === rs.address && f.ip.inner.dst.address === o.vip && f.ip.inner.dst.port === 80)
-      const plain = rs.capture.frames.filter((f) => f.ip && !f.ip.inner && f.ip.dst.address === o.vip)
+      const tunnelledSyns = rs.capture.frames.filter((f) => f.ip?.inner?.tcpFlags === 'S' && ofThisRun(f.ip.inner) && f.ip.src.address === o.director && f.ip.dst.address === rs.address && f.ip.inner.dst.address === o.vip && f.ip.inner.dst.port === 80)
+      const plain = rs.capture.frames.filter((f) => f.ip && !f.ip.inner && f.ip.dst.address === o.vip && ofThisRun(f.ip))
       const answered = o.exchanges.filter((x) => x.server === rs.name).length
       if (!counters) return [`${rs.address} is not a real server of the service`]
       return [

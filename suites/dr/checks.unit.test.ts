@@ -111,6 +111,12 @@ describe('tunnelledToRealServers', () => {
     expect(tunnel('tun').failures).toEqual([])
   })
 
+  it('ignores a straggler of an earlier run: a real server\'s late SYN-ACK and the client\'s RST, forwarded unencapsulated (5.10)', () => {
+    // Port 36190 was opened by an earlier test in DR mode; its SYN is not in this capture.
+    expect(read('tun-straggler-5.10-node-1-capture.txt')).toContain('172.16.100.50.36190 > 172.16.100.200.80: Flags [R]')
+    expect(tunnel('tun-straggler-5.10').failures).toEqual([])
+  })
+
   it('fails when lvs-node-1 has no tunnel device: its connections go unanswered', () => {
     expect(tunnel('tun-no-device').failures).toContain('lvs-node-1 answered 0 of its 2 connections')
   })
