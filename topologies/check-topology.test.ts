@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkTopology } from './check-topology'
 import { drTopology } from './dr'
 import { natTopology } from './nat'
+import { natThreeServersTopology } from './nat-three-servers'
 import type { Topology } from './topology'
 
 const routedClient: Topology = {
@@ -14,6 +15,7 @@ describe('checkTopology', () => {
   it('accepts the topologies the suites use', () => {
     expect(() => checkTopology(natTopology)).not.toThrow()
     expect(() => checkTopology(drTopology)).not.toThrow()
+    expect(() => checkTopology(natThreeServersTopology)).not.toThrow()
   })
 
   it('refuses DR with the client on another L2 segment, naming the node and the segment', () => {

@@ -1,3 +1,4 @@
+import { natTopology } from './nat'
 import type { Topology } from './topology'
 
 /**
@@ -13,23 +14,11 @@ import type { Topology } from './topology'
  *                                                      every real server: gw 172.16.100.10
  */
 export const natThreeServersTopology: Topology = {
+  ...natTopology,
   name: 'nat3',
   description: 'LVS NAT with three nginx real servers behind the director',
-  vip: '192.168.100.6',
-  networks: [
-    { name: 'outside', subnet: '192.168.100.0/24', gateway: '192.168.100.2', description: 'the outside network the client is on' },
-    { name: 'vmnet4', subnet: '172.16.100.0/24', gateway: '172.16.100.2', description: 'the private host-only network of the real servers' },
-  ],
   nodes: [
-    {
-      name: 'lvs-node-0',
-      role: 'director',
-      interfaces: [
-        { network: 'outside', address: '192.168.100.6' },
-        { network: 'vmnet4', address: '172.16.100.10' },
-      ],
-      sysctls: { 'net.ipv4.ip_forward': '1' },
-    },
+    ...natTopology.nodes.filter((n) => n.role !== 'real-server'),
     ...[1, 2, 3].map((n) => ({
       name: `lvs-node-${n}`,
       role: 'real-server' as const,
@@ -37,10 +26,5 @@ export const natThreeServersTopology: Topology = {
       defaultGateway: '172.16.100.10',
       http: { keepaliveTimeout: 0 },
     })),
-    {
-      name: 'client',
-      role: 'client',
-      interfaces: [{ network: 'outside', address: '192.168.100.1' }],
-    },
   ],
 }
