@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkTopology } from './check-topology'
 import { drTopology } from './dr'
 import { natTopology } from './nat'
+import { drShopTopology } from './dr-shop'
 import { natThreeServersTopology } from './nat-three-servers'
 import type { Topology } from './topology'
 
@@ -16,6 +17,7 @@ describe('checkTopology', () => {
     expect(() => checkTopology(natTopology)).not.toThrow()
     expect(() => checkTopology(drTopology)).not.toThrow()
     expect(() => checkTopology(natThreeServersTopology)).not.toThrow()
+    expect(() => checkTopology(drShopTopology)).not.toThrow()
   })
 
   it('refuses DR with the client on another L2 segment, naming the node and the segment', () => {

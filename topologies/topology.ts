@@ -27,6 +27,10 @@ export interface ExtraAddressSpec {
 export interface HttpSpec {
   /** nginx keepalive_timeout; 0 makes every request its own connection. */
   keepaliveTimeout: number
+  /** Plain http ports; 80 when not given. */
+  ports?: number[]
+  /** https ports, served with a self-signed certificate the node makes for itself. */
+  tlsPorts?: number[]
 }
 
 export interface NodeSpec {

@@ -1,0 +1,73 @@
+/**
+ * Firewall marks and the shop's 80/443 problem: both ports marked in mangle PREROUTING, one
+ * persistent service on the mark, so that browsing (80) and checkout (443) of one client land
+ * on one real server (topologies/dr-shop.ts has the set-up).
+ */
+import { describe } from 'vitest'
+import { topologyTest } from '../../fixtures/lab-test'
+import { shopRun, steps, type ShopLab } from '../../fixtures/shop-visits'
+import { expectFail, expectPass } from '../../fixtures/verdict'
+import { drShopTopology, shopClientAddresses } from '../../topologies/dr-shop'
+import { clientsOnDifferentServers, markServiceListed, markServesPorts, stickyAcrossPorts } from './checks'
+
+/** The topology's nodes, handed over as one: every run uses them all. */
+const test = topologyTest(drShopTopology).extend<{ shop: ShopLab }>({
+  shop: async ({ net, director, realServers, client }, use) => use({ net, director, realServers, client }),
+})
+const vip = drShopTopology.vip
+const mark = 10
+const realServers = ['172.16.100.101', '172.16.100.102']
+
+/** Every run speaks from client addresses of its own: templates outlive the table they came from. */
+const unused = [...shopClientAddresses]
+const newClients = (): [string, string] => [unused.shift()!, unused.shift()!]
+
+const markRule = (port: number) => `iptables -t mangle -A PREROUTING -d ${vip} -p tcp --dport ${port} -j MARK --set-mark ${mark}`
+const markService = (persistent: boolean) => [`ipvsadm -A -f ${mark} -s rr${persistent ? ' -p' : ''}`, ...realServers.map((rip) => `ipvsadm -a -f ${mark} -r ${rip} -g`)]
+const portService = (port: number) => [`ipvsadm -A -t ${vip}:${port} -s rr -p`, ...realServers.map((rip) => `ipvsadm -a -t ${vip}:${port} -r ${rip} -g`)]
+
+/**
+ * Client a alternates 80 and 443, and so does b, interleaved so that two services scheduling
+ * on their own would each start a port on a different server: a:80 and b:80 take the first
+ * two places of the 80 service, b:443 and a:443 those of the 443 service in the other order.
+ */
+const alternating = (a: string, b: string) =>
+  steps(vip, [[a, 80], [b, 80], [b, 443], [a, 443], [a, 80], [a, 443], [b, 80], [b, 443]])
+
+async function run(lab: ShopLab, title: string, setup: string[]) {
+  const clients = newClients()
+  const result = await shopRun(lab, title, setup, alternating(...clients))
+  await result.attach()
+  return { ...result, clients }
+}
+
+describe('FWM: one persistent service on mark 10 for ports 80 and 443', () => {
+  test('ipvsadm -ln shows FWM 10 rr persistent 360 and the real servers at port 0', async ({ shop }) => {
+    const r = await run(shop, 'mark 80 and 443, -f 10 -p', [markRule(80), markRule(443), ...markService(true)])
+    await expectPass(markServiceListed(r.list.data, { mark, scheduler: 'rr', persistent: 360, realServers }))
+    await expectPass(markServesPorts(r.connections.data, vip, [80, 443], r.clients))
+  })
+
+  test('a client alternating 80 and 443 stays on one real server; a second client goes to the other', async ({ shop }) => {
+    const r = await run(shop, 'mark 80 and 443, -f 10 -p', [markRule(80), markRule(443), ...markService(true)])
+    await expectPass(stickyAcrossPorts(r.visits, r.clients))
+    await expectPass(clientsOnDifferentServers(r.visits, r.clients))
+  })
+
+  test('negative control: without -p the service is not listed persistent and the client is not sticky', async ({ shop }) => {
+    const r = await run(shop, 'mark 80 and 443, -f 10 without -p', [markRule(80), markRule(443), ...markService(false)])
+    await expectFail(markServiceListed(r.list.data, { mark, scheduler: 'rr', persistent: 360, realServers }))
+    await expectFail(stickyAcrossPorts(r.visits, r.clients))
+  })
+
+  test('negative control: without the 443 MARK rule, 443 is not served by the mark service', async ({ shop }) => {
+    const r = await run(shop, 'mark 80 only, -f 10 -p', [markRule(80), ...markService(true)])
+    await expectFail(markServesPorts(r.connections.data, vip, [80, 443], r.clients))
+    await expectFail(stickyAcrossPorts(r.visits, r.clients))
+  })
+
+  test('negative control: two persistent services, one per port (PPC), split the client', async ({ shop }) => {
+    const r = await run(shop, 'no mark; -t VIP:80 -p and -t VIP:443 -p', [...portService(80), ...portService(443)])
+    await expectFail(stickyAcrossPorts(r.visits, r.clients))
+  })
+})
