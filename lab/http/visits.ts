@@ -6,6 +6,8 @@ export interface VisitStep {
   client: string
   port: number
   url: string
+  /** Seconds to wait before this request. */
+  pause?: number
 }
 
 export interface Visit extends VisitStep {
