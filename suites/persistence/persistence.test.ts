@@ -154,6 +154,7 @@ describe('timeout: how long a template lasts', () => {
     await r.attach()
     await evidence('the client\'s entries, sampled (seconds after its last request began)', samples.map((s) => `+${(s.at - lastRequestAt).toFixed(2)} s\n${s.entries.map((e) => `  ${e.protocol} ${e.state} ${e.source.address}:${e.source.port} -> ${e.virtual.address}:${e.virtual.port} => ${e.destination.address} expires in ${e.expiresInSeconds} s`).join('\n') || '  (none)'}`).join('\n'))
     await evidence('stickiness horizon', describeHorizon(horizon, tcpFin))
+    await evidence('the client\'s -Lnc lines as sampled (raw)', samples.map((s) => `@@sample ${s.at.toFixed(6)}\n${s.text}`).join('\n'))
     return { a, r, horizon }
   }
 
