@@ -25,6 +25,14 @@ function withOutcome(results: CheckResult[], index: number, outcome: Outcome, no
   return results.map((r, i) => (i === index ? { ...r, outcome, note } : r))
 }
 
+describe('a file that could not run', () => {
+  it('fails the matrix, even when every check that ran passed', () => {
+    const m = buildMatrix([{ ...column('bullseye', real), fileErrors: ['suites/fwm/fwm.test.ts could not run: TypeError: x is not a function'] }, column('trixie', real)], [])
+    expect(m.failed).toBe(true)
+    expect(m.problems).toEqual(['bullseye: suites/fwm/fwm.test.ts could not run: TypeError: x is not a function'])
+  })
+})
+
 describe('checkResults (from vitest JSON)', () => {
   it('names each check by file and titles, and links it to its test in the Allure report', () => {
     expect(real).toHaveLength(9)

@@ -53,6 +53,7 @@ export function buildMatrix(columns: KernelColumn[], registry: KnownDifference[]
   const problems: string[] = []
   for (const c of columns) if (c.state !== 'ran') problems.push(`${c.series}: ${c.problem ?? c.state}`)
   for (const c of columns) if (c.state === 'ran' && c.results.length === 0) problems.push(`${c.series}: no check ran`)
+  for (const c of columns) for (const f of c.fileErrors ?? []) problems.push(`${c.series}: ${f}`)
   for (const r of rows) {
     if (r.verdict === 'failed') problems.push(`${r.id}: failed on ${r.cells.filter((c) => c.state === 'failed' || c.state === 'unexpected').map((c) => c.series).join(', ')}`)
     if (r.verdict === 'differs') problems.push(`${r.id}: differs on ${r.cells.filter((c) => c.differs).map((c) => c.series).join(', ')} and the difference is not registered`)

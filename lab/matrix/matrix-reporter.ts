@@ -34,6 +34,11 @@ export default class MatrixReporter implements Reporter {
     this.emit({ event: 'file', file: module.relativeModuleId })
   }
 
+  onTestModuleEnd(module: TestModule): void {
+    const [error] = module.errors()
+    if (error) this.emit({ event: 'file-error', file: module.relativeModuleId, detail: (error.message ?? String(error)).split('\n')[0]! })
+  }
+
   onTestCaseResult(test: TestCase): void {
     const result = test.result()
     const file = test.module.relativeModuleId

@@ -43,6 +43,8 @@ export interface KernelColumn {
   report?: string
   log?: string
   results: CheckResult[]
+  /** Test files that could not run on this kernel, one line each. */
+  fileErrors?: string[]
   timings: PhaseTiming[]
   seconds: number
 }

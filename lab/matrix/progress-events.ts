@@ -2,6 +2,8 @@
 export type ProgressEvent =
   | { event: 'file'; file: string }
   | { event: 'test'; file: string; titles: string[]; state: 'passed' | 'failed' | 'skipped'; detail?: string }
+  /** A file that could not run at all (it failed to load, or a hook outside every test failed). */
+  | { event: 'file-error'; file: string; detail: string }
 
 export const progressMarker = '@@lvs-progress '
 

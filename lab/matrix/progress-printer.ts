@@ -13,6 +13,8 @@ const mark = { passed: '✓', failed: '✗', skipped: '–' } as const
  */
 export class KernelProgress {
   readonly counts = { passed: 0, failed: 0, skipped: 0 }
+  /** Files that could not run, with why: they have no tests to count, so they are listed. */
+  readonly fileErrors: string[] = []
   private readonly kernelStart: number
 
   constructor(
@@ -31,6 +33,10 @@ export class KernelProgress {
 
   event(e: ProgressEvent): void {
     if (e.event === 'file') return this.line(`${e.file} ...`)
+    if (e.event === 'file-error') {
+      this.fileErrors.push(`${e.file} could not run: ${e.detail}`)
+      return this.line(`${e.file} ${mark.failed} could not run: ${e.detail}`)
+    }
     this.counts[e.state]++
     const { passed, failed, skipped } = this.counts
     const detail = e.detail ? ` (${e.detail})` : ''

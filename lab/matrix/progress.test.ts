@@ -23,4 +23,12 @@ describe('progress of a kernel run', () => {
       '[matrix   1:05] trixie 6.12   1:04  suites/nat/nat.test.ts – twos (no ip_vs_twos) [1 passed, 0 failed, 1 skipped]',
     ])
   })
+
+  it('counts a file that could not run as a failure and keeps why', () => {
+    const lines: string[] = []
+    const p = new KernelProgress('bullseye 5.10', 0, (l) => lines.push(l), () => 0)
+    p.event({ event: 'file-error', file: 'suites/fwm/fwm.test.ts', detail: 'TypeError: clientAddressPool is not a function' })
+    expect(p.fileErrors).toEqual(['suites/fwm/fwm.test.ts could not run: TypeError: clientAddressPool is not a function'])
+    expect(lines).toEqual(['[matrix   0:00] bullseye 5.10   0:00  suites/fwm/fwm.test.ts ✗ could not run: TypeError: clientAddressPool is not a function'])
+  })
 })

@@ -55,9 +55,10 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     progress.line(`could not be booted or run: ${problem}`)
     return { ...base, state: 'lab-failed', problem, kernel, ...links, timings, seconds }
   }
-  progress.line(`done in ${seconds.toFixed(0)} s: ${passed} passed, ${failed} failed, ${skipped} skipped${reportProblem ? `; no HTML report (${reportProblem})` : ''}`)
+  const files = progress.fileErrors.length ? `; ${progress.fileErrors.length} file(s) could not run` : ''
+  progress.line(`done in ${seconds.toFixed(0)} s: ${passed} passed, ${failed} failed, ${skipped} skipped${files}${reportProblem ? `; no HTML report (${reportProblem})` : ''}`)
   progress.line(`timings: ${timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`).join('; ')}`)
-  return { ...base, state: 'ran', kernel, ...links, results, timings, seconds }
+  return { ...base, state: 'ran', kernel, ...links, results, fileErrors: progress.fileErrors, timings, seconds }
 }
 
 /** Runs the kernels (`args.jobs` at a time), then writes matrix.html and matrix.json. */
