@@ -4,23 +4,18 @@
  * on one real server (topologies/dr-shop.ts has the set-up).
  */
 import { describe } from 'vitest'
-import { topologyTest } from '../../fixtures/lab-test'
-import { shopRun, steps, type ShopLab } from '../../fixtures/shop-visits'
+import { clientAddressPool, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import { drShopTopology, shopClientAddresses } from '../../topologies/dr-shop'
+import { drShopTopology } from '../../topologies/dr-shop'
 import { clientsOnDifferentServers, markServiceListed, markServesPorts, stickyAcrossPorts } from './checks'
 
-/** The topology's nodes, handed over as one: every run uses them all. */
-const test = topologyTest(drShopTopology).extend<{ shop: ShopLab }>({
-  shop: async ({ net, director, realServers, client }, use) => use({ net, director, realServers, client }),
-})
+const test = shopTest
 const vip = drShopTopology.vip
 const mark = 10
 const realServers = ['172.16.100.101', '172.16.100.102']
 
-/** Every run speaks from client addresses of its own: templates outlive the table they came from. */
-const unused = [...shopClientAddresses]
-const newClients = (): [string, string] => [unused.shift()!, unused.shift()!]
+const newClient = clientAddressPool()
+const newClients = (): [string, string] => [newClient(), newClient()]
 
 const markRule = (port: number) => `iptables -t mangle -A PREROUTING -d ${vip} -p tcp --dport ${port} -j MARK --set-mark ${mark}`
 const markService = (persistent: boolean) => [`ipvsadm -A -f ${mark} -s rr${persistent ? ' -p' : ''}`, ...realServers.map((rip) => `ipvsadm -a -f ${mark} -r ${rip} -g`)]

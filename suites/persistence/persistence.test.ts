@@ -5,11 +5,10 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
-import { topologyTest } from '../../fixtures/lab-test'
-import { shopRun, steps, type ShopLab } from '../../fixtures/shop-visits'
+import { clientAddressPool, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
 import { timed } from '../../fixtures/timings'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import { drShopTopology, shopClientAddresses } from '../../topologies/dr-shop'
+import { drShopTopology } from '../../topologies/dr-shop'
 import { clientsOnDifferentServers, stickyAcrossPorts } from '../fwm/checks'
 import {
   describeHorizon,
@@ -25,17 +24,13 @@ import {
   type ExpectedTemplate,
 } from './checks'
 
-const test = topologyTest(drShopTopology).extend<{ shop: ShopLab }>({
-  shop: async ({ net, director, realServers, client }, use) => use({ net, director, realServers, client }),
-})
+const test = shopTest
 const vip = drShopTopology.vip
 const mark = 10
 const realServers = ['172.16.100.101', '172.16.100.102']
 const addressOf = new Map(drShopTopology.nodes.map((n) => [n.name, n.interfaces[0]!.address]))
 
-/** Every run speaks from client addresses of its own: templates outlive the table they came from. */
-const unused = [...shopClientAddresses]
-const newClient = () => unused.shift()!
+const newClient = clientAddressPool()
 
 const service = (target: string, options = '') => [`ipvsadm -A ${target} -s rr${options}`, ...realServers.map((rip) => `ipvsadm -a ${target} -r ${rip} -g`)]
 const markRule = (port: number) => `iptables -t mangle -A PREROUTING -d ${vip} -p tcp --dport ${port} -j MARK --set-mark ${mark}`
