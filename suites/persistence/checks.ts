@@ -107,6 +107,7 @@ export function networkShares(visits: Visit[], entries: IpvsConnection[], client
   const servers = new Set(own.map((v) => v.exchange.server))
   const templates = entries.filter((e) => e.isTemplate && (e.source.address === network || clients.includes(e.source.address)))
   return verdict(`clients of ${network} share one template and one real server`, [
+    ...clients.map((c) => !visitsOf(visits, c).length && `${c} made no request`),
     ...own.map(unanswered),
     servers.size > 1 && `the clients were sent to ${servers.size} real servers: ${clients.map((c) => `${c}: ${describeDestinations(visitsOf(visits, c))}`).join('; ')}`,
     !templates.some((t) => t.source.address === network) && `no template from ${network}:0`,

@@ -95,6 +95,8 @@ describe('-M netmask', () => {
     expect(failures.some((f) => /2 real servers/.test(f))).toBe(true)
     // the /24 run's template (360 s) is still listed, so the failures are the clients' own templates
     expect(failures.filter((f) => /a template of its own/.test(f))).toHaveLength(2)
+    // a client that made no request cannot count as sharing
+    expect(networkShares(shared, conns('netmask-conns-6.1.txt'), [...clientsOf(shared), '172.16.100.99'], '172.16.100.0').failures).toEqual(['172.16.100.99 made no request'])
   })
 })
 
