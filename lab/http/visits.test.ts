@@ -6,7 +6,7 @@ const fixture = (name: string) => readFileSync(new URL(`../../suites/fwm/__fixtu
 
 describe('parseVisits (output of Client.visit, captured on 6.1)', () => {
   it('reads each request: its client, port, start time and the server that answered', () => {
-    const { visits, endedAt } = parseVisits(fixture('fwm-curl-6.1.txt'))
+    const visits = parseVisits(fixture('fwm-curl-6.1.txt'))
     expect(visits).toHaveLength(8)
     expect(visits.map((v) => v.port)).toEqual([80, 80, 443, 443, 80, 443, 80, 443])
     expect(new Set(visits.map((v) => v.client)).size).toBe(2)
@@ -16,11 +16,10 @@ describe('parseVisits (output of Client.visit, captured on 6.1)', () => {
     }
     const times = visits.map((v) => v.startedAt)
     expect(times).toEqual([...times].sort((a, b) => a - b))
-    expect(endedAt).toBeGreaterThan(times[times.length - 1]!)
   })
 
   it('keeps a refused request as one with curl exit 7 and no server', () => {
-    const { visits } = parseVisits(fixture('no-443-mark-curl-6.1.txt'))
+    const visits = parseVisits(fixture('no-443-mark-curl-6.1.txt'))
     const refused = visits.filter((v) => v.port === 443)
     expect(refused).toHaveLength(4)
     for (const v of refused) expect(v.exchange).toMatchObject({ curlExit: 7, status: 0, server: undefined })
@@ -32,6 +31,6 @@ describe('parseVisits (output of Client.visit, captured on 6.1)', () => {
   })
 
   it('refuses a visit without curl\'s write-out line', () => {
-    expect(() => parseVisits('@@visit 1 172.16.100.51 80 http://x/ 1.5\n@@visits-done 2.0\n')).toThrow(/write-out/)
+    expect(() => parseVisits('@@visit 1 172.16.100.51 80 http://x/ 1.5\n')).toThrow(/write-out/)
   })
 })

@@ -19,14 +19,12 @@ export interface Visit extends VisitStep {
 }
 
 export const visitMarker = '@@visit'
-export const visitsDoneMarker = '@@visits-done'
 
 /**
  * Output of one script that runs one curl per step, each opened by
- * `@@visit <step> <client> <port> <url> <$EPOCHREALTIME>`, and closed by
- * `@@visits-done <$EPOCHREALTIME>`.
+ * `@@visit <step> <client> <port> <url> <$EPOCHREALTIME>`.
  */
-export function parseVisits(stdout: string): { visits: Visit[]; endedAt?: number } {
+export function parseVisits(stdout: string): Visit[] {
   const visits: Visit[] = []
   const sections = stdout.split(new RegExp(`^${visitMarker} `, 'm')).slice(1)
   for (const section of sections) {
@@ -34,11 +32,10 @@ export function parseVisits(stdout: string): { visits: Visit[]; endedAt?: number
     const head = (nl < 0 ? section : section.slice(0, nl)).trim().split(/\s+/)
     if (head.length !== 5) throw new Error(`a visit header has ${head.length} fields, expected 5: ${JSON.stringify(head.join(' '))}`)
     const [step, client, port, url, at] = head as [string, string, string, string, string]
-    const body = nl < 0 ? '' : section.slice(nl + 1).split(new RegExp(`^${visitsDoneMarker} `, 'm'))[0]!
+    const body = nl < 0 ? '' : section.slice(nl + 1)
     const [exchange] = parseCurlTransfers(body)
     if (!exchange) throw new Error(`visit ${step} (${client} to port ${port}) has no curl write-out line`)
     visits.push({ step: Number(step), client, port: Number(port), url, startedAt: Number(at.replace(',', '.')), exchange })
   }
-  const done = new RegExp(`^${visitsDoneMarker} (\\S+)`, 'm').exec(stdout)
-  return { visits, endedAt: done ? Number(done[1]!.replace(',', '.')) : undefined }
+  return visits
 }

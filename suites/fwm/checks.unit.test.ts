@@ -5,7 +5,7 @@ import { parseIpvsConnections, parseIpvsList } from '../../lab/ipvs'
 import { clientsOnDifferentServers, markServesPorts, markServiceListed, stickyAcrossPorts } from './checks'
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')
-const visits = (name: string) => parseVisits(fixture(name)).visits
+const visits = (name: string) => parseVisits(fixture(name))
 const clientsOf = (v: ReturnType<typeof visits>) => [...new Set(v.map((x) => x.client))]
 const vip = '172.16.100.200'
 const listing = { mark: 10, scheduler: 'rr', persistent: 360, realServers: ['172.16.100.101', '172.16.100.102'] }

@@ -19,7 +19,7 @@ import {
 } from './checks'
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')
-const visits = (name: string) => parseVisits(fixture(name)).visits
+const visits = (name: string) => parseVisits(fixture(name))
 const conns = (name: string) => parseIpvsConnections(fixture(name))
 const clientsOf = (v: Visit[]) => [...new Set(v.map((x) => x.client))]
 const vip = '172.16.100.200'
@@ -53,7 +53,7 @@ describe('PPC', () => {
   })
 
   it('the mark merges the ports, so the lost-cart demonstration fails on it', () => {
-    const fwm = parseVisits(readFileSync(new URL('../fwm/__fixtures__/fwm-curl-6.1.txt', import.meta.url), 'utf8')).visits
+    const fwm = parseVisits(readFileSync(new URL('../fwm/__fixtures__/fwm-curl-6.1.txt', import.meta.url), 'utf8'))
     expect(portsSplit(fwm, clientsOf(fwm)).failures.length).toBe(1)
   })
 })
