@@ -30,6 +30,9 @@ describe('FWM checks on the lab runs', () => {
     const fwm = visits('fwm-curl-6.1.txt')
     expect(stickyAcrossPorts(fwm, clientsOf(fwm)).failures).toEqual([])
     expect(clientsOnDifferentServers(fwm, clientsOf(fwm)).failures).toEqual([])
+    const shared = visits('mask24-curl-6.1.txt')
+    expect(stickyAcrossPorts(shared, clientsOf(shared)).failures).toEqual([])
+    expect(clientsOnDifferentServers(shared, clientsOf(shared)).failures).toHaveLength(1)
     for (const control of ['no-p-curl-6.1.txt', 'no-443-mark-curl-6.1.txt', 'ppc-curl-6.1.txt']) {
       const v = visits(control)
       expect(stickyAcrossPorts(v, clientsOf(v)).failures.length, control).toBeGreaterThan(0)
