@@ -55,6 +55,8 @@ describe('PPC', () => {
   it('the mark merges the ports, so the lost-cart demonstration fails on it', () => {
     const fwm = parseVisits(readFileSync(new URL('../fwm/__fixtures__/fwm-curl-6.1.txt', import.meta.url), 'utf8'))
     expect(portsSplit(fwm, clientsOf(fwm)).failures.length).toBe(1)
+    const pcc = visits('pcc-for-ppc-sequence-curl-6.1.txt')
+    expect(portsSplit(pcc, clientsOf(pcc)).failures.length).toBe(1)
   })
 })
 

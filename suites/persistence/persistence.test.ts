@@ -64,6 +64,13 @@ describe('PPC: persistent services on VIP:80 and VIP:443', () => {
     await expectPass(templatesListed(r.connections.data, templates, 360))
   })
 
+  test('negative control: the same sequence on one persistent service for every port (PCC) splits no client', async ({ shop }) => {
+    const [a, b] = [newClient(), newClient()]
+    const r = await shopRun(shop, 'PCC for the PPC sequence: -t VIP:0 -p', service(`-t ${vip}:0`, ' -p'), browseThenCheckout(a, b))
+    await r.attach()
+    await expectFail(portsSplit(r.visits, [a, b]))
+  })
+
   test('negative control: the same sequence without -p is not sticky and leaves no template', async ({ shop }) => {
     const [a, b] = [newClient(), newClient()]
     const r = await shopRun(shop, 'no persistence: -t VIP:80, -t VIP:443', [...service(`-t ${vip}:80`), ...service(`-t ${vip}:443`)], browseThenCheckout(a, b))
