@@ -13,6 +13,8 @@ export const shopClientAddresses = Array.from({ length: 24 }, (_, i) => `172.16.
 export const drShopTopology: Topology = {
   ...drTopology,
   name: 'dr-shop',
+  // the shop's runs are told apart by client address (clientAddressPool), not by port
+  freshPorts: [],
   description: 'LVS DR in front of a shop: http 80, https 443 and 8080 on every real server, several client addresses',
   nodes: drTopology.nodes.map((n): NodeSpec => {
     if (n.role === 'real-server') return { ...n, http: { keepaliveTimeout: 0, ports: [80, 8080], tlsPorts: [443] } }

@@ -1,6 +1,8 @@
-import type { Topology } from './topology'
+import { portRange, type Topology } from './topology'
 
 const vip = '172.16.100.200'
+/** DR and TUN keep the port: the real servers serve every port an observation may get. */
+const freshPorts = portRange(8001, 12)
 
 /** What the article sets on a DR real server before the VIP goes on its loopback. */
 export const arpSilence = {
@@ -23,6 +25,7 @@ export const drTopology: Topology = {
   mode: 'dr',
   description: 'LVS DR: the director rewrites the destination MAC, the real servers answer the client directly from the VIP',
   vip,
+  freshPorts,
   networks: [
     { name: 'vmnet4', subnet: '172.16.100.0/24', gateway: '172.16.100.2', description: 'the one host-only segment every machine is on' },
   ],
@@ -39,7 +42,7 @@ export const drTopology: Topology = {
       interfaces: [{ network: 'vmnet4', address: `172.16.100.10${n}` }],
       sysctls: arpSilence,
       extraAddresses: [{ on: 'lo', address: `${vip}/32` }],
-      http: { keepaliveTimeout: 0 },
+      http: { keepaliveTimeout: 0, ports: [80, ...freshPorts] },
     })),
     {
       name: 'client',

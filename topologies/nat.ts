@@ -1,4 +1,4 @@
-import type { Topology } from './topology'
+import { portRange, type Topology } from './topology'
 
 /**
  *            outside 192.168.100.0/24                 vmnet4 172.16.100.0/24
@@ -12,6 +12,8 @@ export const natTopology: Topology = {
   description: 'LVS NAT: the director masquerades for two nginx real servers on a private network',
   mode: 'nat',
   vip: '192.168.100.6',
+  // NAT remaps the port: every virtual port reaches nginx on 80
+  freshPorts: portRange(8001, 40),
   networks: [
     { name: 'outside', subnet: '192.168.100.0/24', gateway: '192.168.100.2', description: 'the outside network the client is on' },
     { name: 'vmnet4', subnet: '172.16.100.0/24', gateway: '172.16.100.2', description: 'the private host-only network of the real servers' },

@@ -58,4 +58,14 @@ export interface Topology {
    * so the director, the real servers and the client must share one L2 segment.
    */
   mode?: 'nat' | 'dr'
+  /**
+   * Virtual ports handed out one per observation, never twice: connection entries outlive
+   * the service that made them and a re-added real server brings them back from the trash,
+   * so an observation on a used port could count an earlier test's packets. DR and TUN
+   * cannot remap ports, so there the real servers serve every one of them.
+   */
+  freshPorts?: number[]
 }
+
+/** Ports from..from+count-1. */
+export const portRange = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i)

@@ -20,26 +20,28 @@ function captureProblems(name: string, capture: Capture, sawTraffic: boolean): (
 const isSyn = (f: Frame) => f.ip?.tcpFlags === 'S'
 
 /**
- * The client ports of the connections opened while the captures ran (their SYNs to VIP:80
+ * The client ports of the connections opened while the captures ran (their SYNs to VIP:port
  * are in them, tunnelled or not). They tell a run's packets from stragglers of earlier
  * runs, such as a real server still retransmitting for a connection a control broke.
  */
-function connectionsOpened(vip: string, captures: Capture[]): Set<number> {
+function connectionsOpened(vip: string, port: number, captures: Capture[]): Set<number> {
   const ports = new Set<number>()
   for (const f of captures.flatMap((c) => c.frames)) {
     const p = f.ip?.inner ?? f.ip
-    if (p?.tcpFlags === 'S' && p.dst.address === vip && p.dst.port === 80 && p.src.port !== undefined) ports.add(p.src.port)
+    if (p?.tcpFlags === 'S' && p.dst.address === vip && p.dst.port === port && p.src.port !== undefined) ports.add(p.src.port)
   }
   return ports
 }
 
 export interface ReplyPathObservation {
   vip: string
+  /** The service's port (each observation gets one no earlier test used). */
+  port: number
   stats: IpvsStatsTable
   exchanges: HttpExchange[]
-  /** `tcp port 80` on the client. */
+  /** `tcp port PORT` on the client. */
   client: Capture
-  /** `tcp port 80` on the director. */
+  /** `tcp port PORT` on the director. */
   director: Capture
   macs: MacOwners
 }
@@ -51,10 +53,10 @@ export interface ReplyPathObservation {
  */
 export function repliesBypassDirector(o: ReplyPathObservation): Verdict {
   const check = 'reply path bypasses the director'
-  const svc = o.stats.services.find((s) => s.address === o.vip && s.port === 80)
-  if (!svc) return verdict(check, [`no ${o.vip}:80 in --stats`])
-  const fromVip = (f: Frame) => f.ip?.src.address === o.vip && f.ip.src.port === 80
-  const ports = connectionsOpened(o.vip, [o.client, o.director])
+  const svc = o.stats.services.find((s) => s.address === o.vip && s.port === o.port)
+  if (!svc) return verdict(check, [`no ${o.vip}:${o.port} in --stats`])
+  const fromVip = (f: Frame) => f.ip?.src.address === o.vip && f.ip.src.port === o.port
+  const ports = connectionsOpened(o.vip, o.port, [o.client, o.director])
   const replySegmentsAtDirector = o.director.frames.filter((f) => fromVip(f) && ports.has(f.ip!.dst.port!))
   return verdict(check, [
     svc.counters.inPkts === 0 && 'the director counted no inbound packets',
@@ -66,7 +68,7 @@ export function repliesBypassDirector(o: ReplyPathObservation): Verdict {
       if (replies.length === 0) return [`no reply to request ${x.index + 1} (port ${x.localPort}) was seen at the client`]
       return [senders.join(',') !== x.server && `replies to request ${x.index + 1} came from the MAC of ${senders.join(' and ')}, but ${x.server} served it`]
     }),
-    replySegmentsAtDirector.length > 0 && `the director's capture saw ${replySegmentsAtDirector.length} reply segments from ${o.vip}:80`,
+    replySegmentsAtDirector.length > 0 && `the director's capture saw ${replySegmentsAtDirector.length} reply segments from ${o.vip}:${o.port}`,
     ...captureProblems('client', o.client, o.client.frames.some(isSyn)),
     ...captureProblems('director', o.director, o.director.frames.some(isSyn)),
   ])
@@ -102,19 +104,20 @@ export function arpSilence(o: ArpObservation): Verdict {
 
 /**
  * 5. DR cannot remap the port: the director only rewrites the MAC, so a real server
- * given as RIP:8080 still receives the client's SYN addressed to VIP:80, and answers it.
+ * given as RIP:8080 still receives the client's SYN addressed to VIP:port, and answers it.
  */
-export function portNotRemapped(vip: string, realServer: string, atRealServer: Capture, exchanges: HttpExchange[]): Verdict {
+export function portNotRemapped(vip: string, port: number, realServer: string, atRealServer: Capture, exchanges: HttpExchange[]): Verdict {
   const syns = atRealServer.frames.filter(isSyn)
   return verdict('DR keeps the destination port', [
     syns.length === 0 && `no SYN reached ${realServer}`,
-    ...syns.map((f) => (f.ip!.dst.address !== vip || f.ip!.dst.port !== 80) && `a SYN reached ${realServer} addressed to ${f.ip!.dst.address}:${f.ip!.dst.port}, not ${vip}:80`),
+    ...syns.map((f) => (f.ip!.dst.address !== vip || f.ip!.dst.port !== port) && `a SYN reached ${realServer} addressed to ${f.ip!.dst.address}:${f.ip!.dst.port}, not ${vip}:${port}`),
     ...exchanges.map((x) => x.server !== realServer && `request ${x.index + 1} was answered by ${x.server ?? 'nobody'} (HTTP ${x.status}), not ${realServer}`),
   ])
 }
 
 export interface TunnelObservation {
   vip: string
+  port: number
   director: string
   stats: IpvsStatsTable
   exchanges: HttpExchange[]
@@ -129,15 +132,15 @@ export interface TunnelObservation {
  */
 export function tunnelledToRealServers(o: TunnelObservation): Verdict {
   const check = 'IP-in-IP to the real servers, replies bypass the director'
-  const svc = o.stats.services.find((s) => s.address === o.vip && s.port === 80)
-  if (!svc) return verdict(check, [`no ${o.vip}:80 in --stats`])
-  const ports = connectionsOpened(o.vip, o.realServers.map((rs) => rs.capture))
+  const svc = o.stats.services.find((s) => s.address === o.vip && s.port === o.port)
+  if (!svc) return verdict(check, [`no ${o.vip}:${o.port} in --stats`])
+  const ports = connectionsOpened(o.vip, o.port, o.realServers.map((rs) => rs.capture))
   const ofThisRun = (p: { src: { port?: number } }) => ports.has(p.src.port!)
   return verdict(check, [
     svc.counters.inPkts === 0 && 'the director counted no inbound packets',
     ...o.realServers.flatMap((rs) => {
       const counters = svc.realServers.find((r) => r.address === rs.address)?.counters
-      const tunnelledSyns = rs.capture.frames.filter((f) => f.ip?.inner?.tcpFlags === 'S' && ofThisRun(f.ip.inner) && f.ip.src.address === o.director && f.ip.dst.address === rs.address && f.ip.inner.dst.address === o.vip && f.ip.inner.dst.port === 80)
+      const tunnelledSyns = rs.capture.frames.filter((f) => f.ip?.inner?.tcpFlags === 'S' && ofThisRun(f.ip.inner) && f.ip.src.address === o.director && f.ip.dst.address === rs.address && f.ip.inner.dst.address === o.vip && f.ip.inner.dst.port === o.port)
       const plain = rs.capture.frames.filter((f) => f.ip && !f.ip.inner && f.ip.dst.address === o.vip && ofThisRun(f.ip))
       const answered = o.exchanges.filter((x) => x.server === rs.name).length
       if (!counters) return [`${rs.address} is not a real server of the service`]

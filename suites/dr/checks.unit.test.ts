@@ -21,6 +21,7 @@ const macs = new Map([
 function replyPath(run: string) {
   return repliesBypassDirector({
     vip,
+    port: 80,
     stats: parseIpvsStats(read(`${run}-stats.txt`)),
     exchanges: parseCurlTransfers(read(`${run}-curl.txt`)),
     client: parseTcpdump(read(`${run}-client-capture.txt`)),
@@ -43,6 +44,7 @@ function arp(run: string) {
 function tunnel(run: string) {
   return tunnelledToRealServers({
     vip,
+    port: 80,
     director: '172.16.100.100',
     stats: parseIpvsStats(read(`${run}-stats.txt`)),
     exchanges: parseCurlTransfers(read(`${run}-curl.txt`)),
@@ -63,13 +65,13 @@ describe('repliesBypassDirector', () => {
 
   it('fails when the replies to a connection come from the MAC of a server other than the one that served it', () => {
     const exchanges = parseCurlTransfers(read('dr-curl.txt')).map((x) => ({ ...x, server: x.server === 'lvs-node-1' ? 'lvs-node-2' : 'lvs-node-1' }))
-    const v = repliesBypassDirector({ vip, stats: parseIpvsStats(read('dr-stats.txt')), exchanges, client: parseTcpdump(read('dr-client-capture.txt')), director: parseTcpdump(read('dr-director-capture.txt')), macs })
+    const v = repliesBypassDirector({ vip, port: 80, stats: parseIpvsStats(read('dr-stats.txt')), exchanges, client: parseTcpdump(read('dr-client-capture.txt')), director: parseTcpdump(read('dr-director-capture.txt')), macs })
     expect(v.failures).toHaveLength(8)
     expect(v.failures[0]).toMatch(/^replies to request 1 came from the MAC of lvs-node-\d, but lvs-node-\d served it$/)
   })
 
   it('refuses to judge from a capture that saw none of the requests', () => {
-    const v = repliesBypassDirector({ vip, stats: parseIpvsStats(read('dr-stats.txt')), exchanges: parseCurlTransfers(read('dr-curl.txt')), client: parseTcpdump(read('dr-client-capture.txt')), director: { frames: [] }, macs })
+    const v = repliesBypassDirector({ vip, port: 80, stats: parseIpvsStats(read('dr-stats.txt')), exchanges: parseCurlTransfers(read('dr-curl.txt')), client: parseTcpdump(read('dr-client-capture.txt')), director: { frames: [] }, macs })
     expect(v.failures).toEqual(["the director capture saw none of the requests, so it cannot show what is absent"])
   })
 })
@@ -96,11 +98,11 @@ describe('portNotRemapped', () => {
   const answered = parseCurlTransfers(read('dr-curl.txt')).filter((x) => x.server === 'lvs-node-1')
 
   it('holds when the SYN arrives for VIP:80 and the server answers', () => {
-    expect(portNotRemapped(vip, 'lvs-node-1', parseTcpdump(syn('172.16.100.200.80')), answered).failures).toEqual([])
+    expect(portNotRemapped(vip, 80, 'lvs-node-1', parseTcpdump(syn('172.16.100.200.80')), answered).failures).toEqual([])
   })
 
   it('fails when the SYN arrives rewritten to RIP:8080, as NAT does', () => {
-    expect(portNotRemapped(vip, 'lvs-node-1', parseTcpdump(syn('172.16.100.101.8080')), answered).failures).toEqual([
+    expect(portNotRemapped(vip, 80, 'lvs-node-1', parseTcpdump(syn('172.16.100.101.8080')), answered).failures).toEqual([
       'a SYN reached lvs-node-1 addressed to 172.16.100.101:8080, not 172.16.100.200:80',
     ])
   })
@@ -124,6 +126,7 @@ describe('tunnelledToRealServers', () => {
   it('fails when the requests reach a real server unencapsulated (plain DR frames)', () => {
     const v = tunnelledToRealServers({
       vip,
+      port: 80,
       director: '172.16.100.100',
       stats: parseIpvsStats(read('dr-stats.txt')),
       exchanges: parseCurlTransfers(read('dr-curl.txt')),

@@ -4,52 +4,65 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
-import { topologyTest } from '../../fixtures/lab-test'
+import { changedState, topologyTest } from '../../fixtures/lab-test'
+import type { RealServer } from '../../fixtures/nodes/real-server'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { arpSilence as arpSilenceSysctls, drTopology } from '../../topologies/dr'
 import { roundRobin, serviceIsListed } from '../nat/checks'
 import { arpSilence, portNotRemapped, repliesBypassDirector, tunnelledToRealServers } from './checks'
 import { macOwners, observe, vip, type Lab, type Observation } from './observe'
 
-const test = topologyTest(drTopology)
-const service = `-t ${vip}:80`
+const service = (port: number) => `-t ${vip}:${port}`
 const realServerAddresses = ['172.16.100.101', '172.16.100.102']
 const requests = 8
 const controlRequests = 4
+/** The article's port, for the article's own observations; every other one takes a fresh port. */
+const articlePort = 80
 
-/** Real servers hold the VIP on lo (DR) or on the IPIP device tunl0 (TUN); idempotent. */
-async function vipOn(lab: Lab, device: 'lo' | 'tunl0') {
-  const other = device === 'lo' ? 'tunl0' : 'lo'
-  await Promise.all(
-    lab.realServers.map((rs) =>
-      rs.sh(`
-ip addr del ${vip}/32 dev ${other} 2>/dev/null || true
-ip link set tunl0 ${device === 'tunl0' ? 'up' : 'down'}
-ip addr replace ${vip}/32 dev ${device}
+/** TUN: the VIP moves from lo to the IPIP device tunl0; the spec guard moves it back after the test. */
+const tunnelScript = `
+ip addr del ${vip}/32 dev lo
+ip link set tunl0 up
+ip addr replace ${vip}/32 dev tunl0
 # Decapsulated packets arrive on tunl0 from a client routed via eth0: strict reverse-path
 # filtering would drop them (the larger of all and the device's value applies).
-sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0`),
-    ),
-  )
-}
+sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0`
+
+const test = topologyTest(drTopology).extend<{
+  tunnels: RealServer[]
+  arpAnswering: RealServer
+  arpOnLoOnly: RealServer
+  vipMissing: RealServer
+  repliesViaDirector: RealServer
+  tunnelMissing: RealServer[]
+}>({
+  tunnels: changedState(async ({ realServers }) => (await Promise.all(realServers.map((rs) => rs.sh(tunnelScript))), realServers)),
+  arpAnswering: changedState(async ({ realServers: [node1] }) => (await node1!.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.lo.arp_ignore=0'), node1!)),
+  arpOnLoOnly: changedState(async ({ realServers: [node1] }) => (await node1!.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0'), node1!)),
+  vipMissing: changedState(async ({ realServers: [node1] }) => (await node1!.sh(`ip addr del ${vip}/32 dev lo`), node1!)),
+  repliesViaDirector: changedState(async ({ realServers: [node1], client, director }) => (await node1!.sh(`ip route add ${client.address()}/32 via ${director.address()}`), node1!)),
+  tunnelMissing: changedState(async ({ realServers }) => {
+    await Promise.all(realServers.map((rs) => rs.sh(tunnelScript)))
+    await realServers[0]!.sh(`ip addr del ${vip}/32 dev tunl0; ip link set tunl0 down`)
+    return realServers
+  }),
+})
 
 /** The article's three commands on a cleared table, with the mode's forwarding flag. */
-async function setUpService(lab: Lab, forward: '-g' | '-i' = '-g') {
-  await Promise.all([
-    lab.director.ipvsadm('-C', `-A ${service} -s rr`, ...realServerAddresses.map((rip) => `-a ${service} -r ${rip}:80 ${forward}`)),
-    vipOn(lab, forward === '-g' ? 'lo' : 'tunl0'),
-  ])
+async function setUpService(lab: Lab, port: number, forward: '-g' | '-i' = '-g') {
+  await lab.director.ipvsadm('-C', `-A ${service(port)} -s rr`, ...realServerAddresses.map((rip) => `-a ${service(port)} -r ${rip}:${port} ${forward}`))
 }
 
 /** The client and the director, watched while the requests and the arping run. */
-const drWatch = (lab: Lab) => [
-  { node: lab.client, filter: 'tcp port 80 or arp' },
-  { node: lab.director, filter: 'tcp port 80' },
+const drWatch = (lab: Lab, port = articlePort) => [
+  { node: lab.client, filter: `tcp port ${port} or arp` },
+  { node: lab.director, filter: `tcp port ${port}` },
 ]
 
 function replyPath(lab: Lab, run: Observation) {
   return repliesBypassDirector({
     vip,
+    port: run.port,
     stats: run.stats!.data,
     exchanges: run.exchanges,
     client: run.captures.get(lab.client)!,
@@ -73,7 +86,7 @@ function arpCheck(lab: Lab, run: Observation) {
 let articleRun: Promise<Observation> | undefined
 function theArticleRun(lab: Lab): Promise<Observation> {
   if (!articleRun) {
-    articleRun = setUpService(lab).then(() => observe(lab, requests, drWatch(lab), { arping: true, counters: true }))
+    articleRun = setUpService(lab, articlePort).then(() => observe(lab, articlePort, requests, drWatch(lab), { arping: true, counters: true }))
     return articleRun
   }
   return articleRun.then(async (run) => (await run.attach(), run))
@@ -81,7 +94,7 @@ function theArticleRun(lab: Lab): Promise<Observation> {
 
 describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers answer from the VIP', () => {
   test('ipvsadm -Ln shows TCP 172.16.100.200:80 rr with both real servers as Route, weight 1', async ({ director, realServers, client, net }) => {
-    await setUpService({ director, realServers, client, net })
+    await setUpService({ director, realServers, client, net }, articlePort)
     const list = await director.list()
     await evidence('ipvsadm -Ln', list.text)
     await expectPass(serviceIsListed(list.data, vip, realServerAddresses, 'Route'))
@@ -105,70 +118,51 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
   test('the port cannot be remapped: a real server added as RIP:8080 with -g still receives VIP:80', async ({ director, realServers, client, net }) => {
     const lab = { director, realServers, client, net }
     const [node1] = realServers
-    await vipOn(lab, 'lo')
-    await director.ipvsadm('-C', `-A ${service} -s rr`, `-a ${service} -r ${node1.address()}:8080 -g`)
-    const run = await observe(lab, 2, [{ node: node1, filter: 'tcp' }])
-    await expectPass(portNotRemapped(vip, node1.name, run.captures.get(node1)!, run.exchanges))
+    const port = net.freshPort()
+    await director.ipvsadm('-C', `-A ${service(port)} -s rr`, `-a ${service(port)} -r ${node1!.address()}:8080 -g`)
+    const run = await observe(lab, port, 2, [{ node: node1!, filter: 'tcp' }])
+    await expectPass(portNotRemapped(vip, port, node1!.name, run.captures.get(node1!)!, run.exchanges))
   })
 
   describe('negative controls: each breaks one thing, and its check must report failure', () => {
-    test('arp_ignore=0 on lvs-node-1: two MACs answer ARP for the VIP, the ARP-silence check fails', async ({ director, realServers, client, net }) => {
+    test('arp_ignore=0 on lvs-node-1: two MACs answer ARP for the VIP, the ARP-silence check fails', async ({ director, realServers, client, net, arpAnswering: _ }) => {
       const lab = { director, realServers, client, net }
-      const [node1] = realServers
-      await setUpService(lab)
-      await node1.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.lo.arp_ignore=0')
-      try {
-        await expectFail(arpCheck(lab, await observe(lab, 2, drWatch(lab), { arping: true })))
-      } finally {
-        await node1.applySpec()
-      }
+      const port = net.freshPort()
+      await setUpService(lab, port)
+      await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true })))
     })
 
-    test('the ARP sysctls on lo only, not on all: the larger value (0) rules eth0, the ARP-silence check fails', async ({ director, realServers, client, net }) => {
+    test('the ARP sysctls on lo only, not on all: the larger value (0) rules eth0, the ARP-silence check fails', async ({ director, realServers, client, net, arpOnLoOnly: node1 }) => {
       const lab = { director, realServers, client, net }
-      const [node1] = realServers
-      await setUpService(lab)
-      await node1.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0')
-      try {
-        const current = await node1.sh(`sysctl ${Object.keys(arpSilenceSysctls).join(' ')} net.ipv4.conf.eth0.arp_ignore net.ipv4.conf.eth0.arp_announce`)
-        await evidence('lvs-node-1 ARP sysctls', current)
-        await expectFail(arpCheck(lab, await observe(lab, 2, drWatch(lab), { arping: true })))
-      } finally {
-        await node1.applySpec()
-      }
+      const port = net.freshPort()
+      await setUpService(lab, port)
+      const current = await node1.sh(`sysctl ${Object.keys(arpSilenceSysctls).join(' ')} net.ipv4.conf.eth0.arp_ignore net.ipv4.conf.eth0.arp_announce`)
+      await evidence('lvs-node-1 ARP sysctls', current)
+      await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true })))
     })
 
-    test('the VIP missing from lvs-node-1\'s lo: its requests go unanswered, the rr check fails', async ({ director, realServers, client, net }) => {
+    test('the VIP missing from lvs-node-1\'s lo: its requests go unanswered, the rr check fails', async ({ director, realServers, client, net, vipMissing: _ }) => {
       const lab = { director, realServers, client, net }
-      const [node1] = realServers
-      await setUpService(lab)
-      await node1.sh(`ip addr del ${vip}/32 dev lo`)
-      try {
-        const run = await observe(lab, controlRequests, [])
-        await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
-      } finally {
-        await vipOn(lab, 'lo')
-      }
+      const port = net.freshPort()
+      await setUpService(lab, port)
+      const run = await observe(lab, port, controlRequests, [])
+      await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
     })
 
-    test('lvs-node-1 routing its replies back through the director: the director\'s capture sees them, the reply-path check fails', async ({ director, realServers, client, net }) => {
+    test('lvs-node-1 routing its replies back through the director: the director\'s capture sees them, the reply-path check fails', async ({ director, realServers, client, net, repliesViaDirector: _ }) => {
       const lab = { director, realServers, client, net }
-      const [node1] = realServers
-      await setUpService(lab)
-      await node1.sh(`ip route add ${client.address()}/32 via ${director.address()}`)
-      try {
-        await expectFail(replyPath(lab, await observe(lab, controlRequests, drWatch(lab), { counters: true })))
-      } finally {
-        await node1.sh(`ip route del ${client.address()}/32`)
-      }
+      const port = net.freshPort()
+      await setUpService(lab, port)
+      await expectFail(replyPath(lab, await observe(lab, port, controlRequests, drWatch(lab, port), { counters: true })))
     })
 
     test('RIP:8080 with -m instead of -g: the director rewrites the port to 8080, the port check fails', async ({ director, realServers, client, net }) => {
       const lab = { director, realServers, client, net }
       const [node1] = realServers
-      await director.ipvsadm('-C', `-A ${service} -s rr`, `-a ${service} -r ${node1.address()}:8080 -m`)
-      const run = await observe(lab, 2, [{ node: node1, filter: 'tcp' }])
-      await expectFail(portNotRemapped(vip, node1.name, run.captures.get(node1)!, run.exchanges))
+      const port = net.freshPort()
+      await director.ipvsadm('-C', `-A ${service(port)} -s rr`, `-a ${service(port)} -r ${node1!.address()}:8080 -m`)
+      const run = await observe(lab, port, 2, [{ node: node1!, filter: 'tcp' }])
+      await expectFail(portNotRemapped(vip, port, node1!.name, run.captures.get(node1!)!, run.exchanges))
     })
   })
 })
@@ -178,32 +172,29 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
   const tunnelCheck = (lab: Lab, run: Observation) =>
     tunnelledToRealServers({
       vip,
+      port: run.port,
       director: lab.director.address(),
       stats: run.stats!.data,
       exchanges: run.exchanges,
       realServers: lab.realServers.map((rs) => ({ name: rs.name, address: rs.address(), capture: run.captures.get(rs)! })),
     })
 
-  test(`rr over IP-in-IP: ${requests} requests alternate, each real server receives encapsulated requests, OutPkts 0`, async ({ director, realServers, client, net }) => {
+  test(`rr over IP-in-IP: ${requests} requests alternate, each real server receives encapsulated requests, OutPkts 0`, async ({ director, realServers, client, net, tunnels: _ }) => {
     const lab = { director, realServers, client, net }
-    await setUpService(lab, '-i')
-    const run = await observe(lab, requests, tunnelWatch(lab), { counters: true })
-    await expectPass(serviceIsListed(run.list.data, vip, realServerAddresses, 'Tunnel'))
+    const port = net.freshPort()
+    await setUpService(lab, port, '-i')
+    const run = await observe(lab, port, requests, tunnelWatch(lab), { counters: true })
+    await expectPass(serviceIsListed(run.list.data, vip, realServerAddresses, 'Tunnel', port))
     await expectPass(roundRobin(run.exchanges, run.listedOrder, requests))
     await expectPass(tunnelCheck(lab, run))
   })
 
-  test('negative control: lvs-node-1 without its tunnel device gets nothing answered, the tunnel and rr checks fail', async ({ director, realServers, client, net }) => {
+  test('negative control: lvs-node-1 without its tunnel device gets nothing answered, the tunnel and rr checks fail', async ({ director, realServers, client, net, tunnelMissing: _ }) => {
     const lab = { director, realServers, client, net }
-    const [node1] = realServers
-    await setUpService(lab, '-i')
-    await node1.sh(`ip addr del ${vip}/32 dev tunl0; ip link set tunl0 down`)
-    try {
-      const run = await observe(lab, controlRequests, tunnelWatch(lab), { counters: true })
-      await expectFail(tunnelCheck(lab, run))
-      await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
-    } finally {
-      await vipOn(lab, 'tunl0')
-    }
+    const port = net.freshPort()
+    await setUpService(lab, port, '-i')
+    const run = await observe(lab, port, controlRequests, tunnelWatch(lab), { counters: true })
+    await expectFail(tunnelCheck(lab, run))
+    await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
   })
 })

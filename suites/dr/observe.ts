@@ -1,6 +1,7 @@
 import type { Capture } from '../../lab/capture/parse-tcpdump'
 import { summarizeCapture } from '../../lab/capture/summarize'
 import { PacketCapture } from '../../fixtures/capture'
+import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { evidence } from '../../fixtures/evidence'
 import type { TopologyFixtures } from '../../fixtures/lab-test'
 import type { LabNode } from '../../fixtures/nodes/lab-node'
@@ -18,12 +19,16 @@ export function macOwners(nodes: LabNode[]): Map<string, string> {
   return new Map(nodes.map((n) => [n.mac(), n.name]))
 }
 
+const watching = (watch: Watch[]) => watch.map((w) => `${w.node.name}: ${w.filter}`).join(', ') || 'none'
+
 export interface Watch {
   node: LabNode
   filter: string
 }
 
 export interface Observation {
+  /** The service's port: one no earlier observation used. */
+  port: number
   exchanges: Awaited<ReturnType<TopologyFixtures['client']['get']>>['exchanges']
   captures: Map<LabNode, Capture & { text: string; description: string }>
   /** Only when asked for: settling the counters takes seconds. */
@@ -36,29 +41,35 @@ export interface Observation {
 }
 
 /**
- * One observed run: neighbour caches flushed (a real server must ARP for the client, and
- * no stale VIP entry may steer the client), counters zeroed, captures listening, N
- * requests and optionally an arping from the client, then the settled counters.
+ * One observed run on VIP:port: a starting state proved quiet (no entry or template left
+ * for VIP:port, counters zeroed and read back as 0, every node's neighbour cache flushed: a
+ * real server must ARP for the client, and no stale VIP entry may steer the client), then
+ * the captures listening, N requests and optionally an arping from the client, then the
+ * settled counters.
  */
-export function observe(lab: Lab, requests: number, watch: Watch[], options: { arping?: boolean; counters?: boolean } = {}): Promise<Observation> {
+export function observe(lab: Lab, port: number, requests: number, watch: Watch[], options: { arping?: boolean; counters?: boolean } = {}): Promise<Observation> {
   const watching = watch.map((w) => w.node.name).join(', ') || 'no capture'
-  return timed(lab.net.timings, `observe: ${requests} requests (${watching}${options.counters ? ', counters' : ''})`, () => observeOnce(lab, requests, watch, options))
+  return timed(lab.net.timings, `observe: ${requests} requests (${watching}${options.counters ? ', counters' : ''})`, () => observeOnce(lab, port, requests, watch, options))
 }
 
-async function observeOnce(lab: Lab, requests: number, watch: Watch[], { arping = false, counters = false }): Promise<Observation> {
+async function observeOnce(lab: Lab, port: number, requests: number, watch: Watch[], { arping = false, counters = false }): Promise<Observation> {
   const { director, client, realServers } = lab
-  // Each node's preparation and its capture start share one round trip.
-  const prepare = new Map<LabNode, string>([[director, 'ipvsadm -Z'], [client, 'ip neigh flush all'], ...realServers.map((rs) => [rs, 'ip neigh flush all'] as const)])
+  // The director proves the start quiet first; then each node flushes its neighbours and starts its capture in one round trip.
+  const scope = { vip, ports: [port] }
+  const quiet = parseQuietStart(scope, await director.sh(`ip neigh flush all\n${quietStartScript(scope)}`))
+  const nodes: LabNode[] = [director, client, ...realServers]
   const [running] = await Promise.all([
-    Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter, { before: prepare.get(w.node) }))),
-    ...[...prepare].filter(([node]) => !watch.some((w) => w.node === node)).map(([node, script]) => node.sh(script)),
+    Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter, { before: w.node === director ? '' : 'ip neigh flush all' }))),
+    ...nodes.filter((n) => n !== director && !watch.some((w) => w.node === n)).map((n) => n.sh('ip neigh flush all')),
   ])
-  const { exchanges, raw } = await client.get(`http://${vip}/`, { times: requests })
+  const startingState = provenQuiet(quiet, [`neighbour caches flushed on ${nodes.map((n) => n.name).join(', ')}`, `captures started after that (${watching(watch)})`])
+  const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: requests })
   const arpingResult = arping ? await client.arping(vip) : undefined
   const stopped = await Promise.all(running.map((c) => c.stop()))
   const [stats, list] = await Promise.all([counters ? director.settledStats() : undefined, director.list({ nosort: true })])
   const captures = new Map(watch.map((w, i) => [w.node, stopped[i]]))
   const attach = async () => {
+    await evidence('starting state', startingState)
     await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} client port ${x.localPort} curl-exit:${x.curlExit}`).join('\n'))
     await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
     if (stats) await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
@@ -72,6 +83,7 @@ async function observeOnce(lab: Lab, requests: number, watch: Watch[], { arping 
   }
   await attach()
   return {
+    port,
     exchanges,
     captures,
     stats,

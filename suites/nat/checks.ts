@@ -3,9 +3,9 @@ import type { HttpExchange } from '../../lab/http/curl-transfers'
 import { verdict, type Verdict } from '../../fixtures/verdict'
 
 /** 1. `ipvsadm -Ln` lists the article's service: TCP VIP:80 rr, every real server with the mode's forwarding (Masq for NAT), weight 1. */
-export function serviceIsListed(table: IpvsTable, vip: string, realServers: string[], forward: 'Masq' | 'Route' | 'Tunnel' = 'Masq'): Verdict {
-  const svc = table.services.find((s) => s.protocol === 'TCP' && s.address === vip && s.port === 80)
-  if (!svc) return verdict('TCP service listed', [`no TCP ${vip}:80 in the table (${table.services.length} services)`])
+export function serviceIsListed(table: IpvsTable, vip: string, realServers: string[], forward: 'Masq' | 'Route' | 'Tunnel' = 'Masq', port = 80): Verdict {
+  const svc = table.services.find((s) => s.protocol === 'TCP' && s.address === vip && s.port === port)
+  if (!svc) return verdict('TCP service listed', [`no TCP ${vip}:${port} in the table (${table.services.length} services)`])
   return verdict('TCP service listed', [
     svc.scheduler !== 'rr' && `scheduler is ${svc.scheduler}, not rr`,
     svc.realServers.length !== realServers.length && `${svc.realServers.length} real servers, expected ${realServers.length}`,
@@ -48,9 +48,9 @@ export function connectionPerRequest(exchanges: HttpExchange[], conns: number, r
  * counted. In NAT the director sees at least SYN, request and ACK inbound and SYN-ACK
  * and response outbound for every connection.
  */
-export function repliesThroughDirector(stats: IpvsStatsTable, vip: string, servedBy: Map<string, number>): Verdict {
-  const svc = stats.services.find((s) => s.address === vip && s.port === 80)
-  if (!svc) return verdict('reply path through the director', [`no ${vip}:80 in --stats`])
+export function repliesThroughDirector(stats: IpvsStatsTable, vip: string, servedBy: Map<string, number>, port = 80): Verdict {
+  const svc = stats.services.find((s) => s.address === vip && s.port === port)
+  if (!svc) return verdict('reply path through the director', [`no ${vip}:${port} in --stats`])
   return verdict(
     'reply path through the director',
     svc.realServers.flatMap((rs) => {
