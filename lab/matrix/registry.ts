@@ -1,9 +1,12 @@
 import { kernelSeries } from '../kernel/series'
 import type { Outcome } from './model'
 
+type CheckName = string | RegExp
+
 /** A difference between kernels that is expected, with the reason it is. */
 export interface KnownDifference {
-  check: string | RegExp
+  /** A check's full name, its name without the file, or a pattern; or a list of them sharing one reason. */
+  check: CheckName | CheckName[]
   /** Series names (`bullseye`) or kernel lines (`5.10`). */
   kernels: string[]
   outcome: Outcome
@@ -19,9 +22,13 @@ export function unknownRegistryKernels(registry: KnownDifference[]): string[] {
   return registry.flatMap((d) => d.kernels).filter((k) => !seriesOf(k))
 }
 
+function matchesName(name: CheckName, check: { id: string; titles: string[] }): boolean {
+  if (name instanceof RegExp) return name.test(check.id)
+  return name === check.id || name === check.titles.join(' > ')
+}
+
 export function matchesCheck(entry: KnownDifference, check: { id: string; titles: string[] }): boolean {
-  if (entry.check instanceof RegExp) return entry.check.test(check.id)
-  return entry.check === check.id || entry.check === check.titles.join(' > ')
+  return (Array.isArray(entry.check) ? entry.check : [entry.check]).some((name) => matchesName(name, check))
 }
 
 /** The registry's entry for this check on this kernel, if any. */

@@ -69,7 +69,7 @@ function timings(m: Matrix): string {
 }
 
 function registry(entries: KnownDifference[]): string {
-  const items = entries.map((d) => `<li><code>${escape(String(d.check))}</code> on ${d.kernels.map(escape).join(', ')}: ${escape(d.outcome)}. ${escape(d.reason)}</li>`)
+  const items = entries.map((d) => `<li>${[d.check].flat().map((c) => `<code>${escape(String(c))}</code>`).join(', ')} on ${d.kernels.map(escape).join(', ')}: ${escape(d.outcome)}. ${escape(d.reason)}</li>`)
   return `<ul>${items.join('')}</ul>`
 }
 
