@@ -1,5 +1,6 @@
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
+import { scriptTitle, transcript } from './transcript'
 
 /** What one script run in a lab node gave back. */
 export interface CommandResult {
@@ -9,19 +10,43 @@ export interface CommandResult {
   stdout: string
   stderr: string
   seconds: number
+  /** The agent killed the script, and what it started, at its deadline (exitCode is 124). */
+  deadlinePassed: boolean
+  deadlineSeconds: number
+}
+
+/** Why a script that had to succeed did not: its node, its first line, and its exit or deadline. */
+export function failureMessage(result: CommandResult): string {
+  const what = `${result.node}: \`${scriptTitle(result.script)}\``
+  if (result.deadlinePassed) return `${what} was killed at its ${result.deadlineSeconds} s deadline`
+  const why = (result.stderr || result.stdout).trim().split('\n').slice(-1)[0]
+  return `${what} exited ${result.exitCode}: ${why}`
+}
+
+interface Answer {
+  exitCode: number
+  deadlinePassed: boolean
+  stdout: string
+  stderr: string
 }
 
 interface Pending {
   id: string
-  resolve: (r: { exitCode: number; stdout: string; stderr: string }) => void
+  resolve: (r: Answer) => void
   reject: (e: Error) => void
 }
 
 /**
  * The host side of lab/node/agent.sh: scripts go down the container's attached stdin and
- * answers come back on its stdout, one line each. One script runs at a time per node.
+ * answers come back on its stdout, one line each. One script runs at a time per node, each
+ * with a deadline the agent enforces; every one is recorded in the transcript.
  */
 export class AgentSession {
+  /**
+   * How much longer than a script's deadline the host waits for the answer: the agent
+   * answers first; this only catches an agent that cannot (gone, or wedged).
+   */
+  safetyNetMs = 5000
   private seq = 0
   private buffer = ''
   private pending: Pending[] = []
@@ -71,12 +96,13 @@ export class AgentSession {
   }
 
   private answer(line: string): void {
-    const m = /^@@lab (\S+) (\d+) (\S*) ?(\S*)$/.exec(line)
+    const m = /^@@lab (\S+) (\d+) (ok|deadline) (\S*) (\S*)$/.exec(line)
     if (!m) return // a stray line from something the script started; not an answer
     const i = this.pending.findIndex((p) => p.id === m[1])
     if (i < 0) return
     const [p] = this.pending.splice(i, 1)
-    p.resolve({ exitCode: Number(m[2]), stdout: Buffer.from(m[3], 'base64').toString('utf8'), stderr: Buffer.from(m[4], 'base64').toString('utf8') })
+    const text = (b64: string) => Buffer.from(b64, 'base64').toString('utf8')
+    p.resolve({ exitCode: Number(m[2]), deadlinePassed: m[3] === 'deadline', stdout: text(m[4]), stderr: text(m[5]) })
   }
 
   private fail(err: Error): void {
@@ -84,34 +110,44 @@ export class AgentSession {
     for (const p of this.pending.splice(0)) p.reject(err)
   }
 
-  /** Runs a bash script in the node; resolves with its exit code and output, whatever they are. */
-  run(script: string, timeoutMs = 60_000): Promise<CommandResult> {
-    const next = this.queue.then(() => this.runNow(script, timeoutMs))
+  /**
+   * Runs a bash script in the node; resolves with its exit code and output, whatever they
+   * are. Past `deadlineMs` the agent kills it (deadlinePassed) and goes on to the next.
+   */
+  run(script: string, deadlineMs = 60_000): Promise<CommandResult> {
+    const next = this.queue.then(() => this.runNow(script, deadlineMs))
     this.queue = next.catch(() => undefined)
     return next
   }
 
-  private runNow(script: string, timeoutMs: number): Promise<CommandResult> {
+  private runNow(script: string, deadlineMs: number): Promise<CommandResult> {
     if (this.closedWith) return Promise.reject(this.closedWith)
     const id = `c${++this.seq}`
-    const t0 = Date.now()
+    const deadlineSeconds = Math.max(0.001, Math.round(deadlineMs) / 1000)
+    const at = Date.now()
+    const record = (r: Partial<Answer> & { error?: string }) =>
+      transcript.record({ at, node: this.node, script, deadlineSeconds, seconds: (Date.now() - at) / 1000, ...r })
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = this.pending.filter((p) => p.id !== id)
-        reject(new Error(`${this.node}: no answer within ${timeoutMs / 1000} s to: ${script.split('\n')[0]}`))
-      }, timeoutMs)
+        const e = new Error(`${this.node}: no answer within ${(deadlineMs + this.safetyNetMs) / 1000} s to a script with a ${deadlineSeconds} s deadline: ${scriptTitle(script)}`)
+        record({ error: `none within ${(deadlineMs + this.safetyNetMs) / 1000} s` })
+        reject(e)
+      }, deadlineMs + this.safetyNetMs)
       this.pending.push({
         id,
         resolve: (r) => {
           clearTimeout(timer)
-          resolve({ node: this.node, script, ...r, seconds: (Date.now() - t0) / 1000 })
+          record(r)
+          resolve({ node: this.node, script, ...r, seconds: (Date.now() - at) / 1000, deadlineSeconds })
         },
         reject: (e) => {
           clearTimeout(timer)
+          record({ error: e.message })
           reject(e)
         },
       })
-      this.stream.write(`${id} ${Buffer.from(script).toString('base64')}\n`)
+      this.stream.write(`${id} ${deadlineSeconds} ${Buffer.from(script).toString('base64')}\n`)
     })
   }
 
