@@ -9,6 +9,8 @@ import { readLabConfig } from '../config'
 import { LabError } from '../errors'
 import { parseConformanceArgs } from '../matrix/conformance-args'
 import { fetchKernels, type KernelToRun } from '../matrix/fetch-kernels'
+import { describeCounts } from '../matrix/matrix-counts'
+import { plural } from '../matrix/plural'
 import { runMatrix } from '../matrix/run-matrix'
 import { reportsDir } from '../reports-dir'
 
@@ -22,12 +24,13 @@ try {
   // Without --kernel the lab chooses as it always does (an IPVS-capable engine, else the VM).
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
-  console.log(`[matrix] ${toRun.length} kernel${toRun.length > 1 ? 's' : ''}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time`)
+  console.log(`[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time`)
   const { matrix, page } = await runMatrix(args, toRun, reportsDir(), start)
 
   console.log(`\n[matrix] per-kernel timings (s):`)
   for (const c of matrix.columns) console.log(`  ${c.series.padEnd(9)} ${c.state.padEnd(12)} ${c.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)}`).join(', ')}`)
-  console.log(`[matrix] ${matrix.rows.length} checks on ${matrix.columns.length} kernel${matrix.columns.length > 1 ? "s" : ""} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`)
+  console.log(`[matrix] ${describeCounts(matrix)}`)
+  console.log(`[matrix] ${plural(matrix.rows.length, 'check')} on ${plural(matrix.columns.length, 'kernel')} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`)
   for (const p of matrix.problems) console.log(`  - ${p}`)
   console.log(`[matrix] page: ${path.relative(process.cwd(), page)}`)
   for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)

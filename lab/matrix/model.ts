@@ -2,6 +2,13 @@
 
 export type Outcome = 'passed' | 'failed' | 'skipped'
 
+/** How many of a kernel's runs (`--repeat`) had each outcome for one check. */
+export interface RunTally {
+  passed: number
+  failed: number
+  skipped: number
+}
+
 /** One check's result on one kernel. */
 export interface CheckResult {
   /** `file > describe > ... > test`: the same on every kernel. */
@@ -15,6 +22,8 @@ export interface CheckResult {
   failure?: string
   /** Link to the evidence, relative to the reports folder. */
   evidence?: string
+  /** Over every run of the kernel, when it ran more than once; runs that disagree make the check flaky. */
+  tally?: RunTally
 }
 
 export interface PhaseTiming {
@@ -45,11 +54,15 @@ export interface KernelColumn {
   results: CheckResult[]
   /** Test files that could not run on this kernel, one line each. */
   fileErrors?: string[]
+  /** How many times the suites ran on this kernel (`--repeat`); absent means once. */
+  runs?: number
+  /** Runs that wrote no results or where the lab went away, one line each. */
+  runProblems?: string[]
   timings: PhaseTiming[]
   seconds: number
 }
 
-export type CellState = Outcome | 'known' | 'unexpected' | 'missing' | 'no-kernel'
+export type CellState = Outcome | 'flaky' | 'known' | 'unexpected' | 'missing' | 'no-kernel'
 
 export interface Cell {
   series: string
@@ -61,6 +74,10 @@ export interface Cell {
   /** Skip note, registered reason, failure line or why the kernel did not run. */
   reason?: string
   href?: string
+  /** Per outcome, over the kernel's runs, when it ran more than once. */
+  tally?: RunTally
+  /** How many times the kernel ran the suites, when more than once. */
+  runs?: number
 }
 
 export interface Row {
@@ -68,7 +85,7 @@ export interface Row {
   file: string
   titles: string[]
   cells: Cell[]
-  verdict: 'passed' | 'failed' | 'skipped' | 'differs'
+  verdict: 'passed' | 'failed' | 'skipped' | 'flaky' | 'differs'
 }
 
 export interface Matrix {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { buildMatrix } from './build-matrix'
+import { mergeRuns } from './merge-runs'
 import { checkResults, type AllureResult, type VitestJson } from './kernel-results'
 import type { KernelColumn } from './model'
 import { renderMatrixPage } from './render-page'
@@ -40,5 +41,25 @@ describe('renderMatrixPage', () => {
     expect(page).toContain('could not be fetched: cannot read the Debian archive for sid &lt;mirror&gt;')
     expect(page).toContain('the matrix fails')
     expect(page).toContain('no ip_vs_twos')
+  })
+})
+
+describe('renderMatrixPage after several runs', () => {
+  // Three runs of the bullseye NAT suite: the second check failed in the second run only.
+  const runs = [1, 2, 3].map((i) => results.map((r, k) => (k === 1 && i === 2 ? { ...r, outcome: 'failed' as const, failure: 'AssertionError: Conns grew by 7' } : r)))
+  const repeated: KernelColumn = { ...bullseye, results: mergeRuns(runs), runs: 3 }
+  const page = renderMatrixPage(buildMatrix([repeated], []), [], new Date('2026-01-01T00:00:00Z'))
+
+  it('says per cell how many runs passed, and marks the check whose runs disagree as flaky', () => {
+    expect(page.match(/<span class="runs">3\/3<\/span>/g)).toHaveLength(8)
+    expect(page).toContain('<td class="flaky"><a href="kernels/bullseye/html/index.html#/')
+    expect(page).toContain('↯ flaky <span class="runs">2/3</span>')
+    expect(page).toContain('runs disagree: passed 2, failed 1 of 3; run 2: AssertionError: Conns grew by 7')
+    expect(page).toContain('the matrix fails')
+  })
+
+  it('counts checks and cells, each by name, with the noun agreeing with one kernel', () => {
+    expect(page).toContain('9 checks on 1 kernel, 3 runs each: checks 8 passed, 0 failed, 0 skipped, 1 flaky; cells (check × kernel) 8 passed, 0 failed, 0 skipped, 1 flaky')
+    expect(page).toContain('3 runs')
   })
 })

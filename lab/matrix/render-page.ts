@@ -1,4 +1,6 @@
 import type { Cell, KernelColumn, Matrix, Row } from './model'
+import { describeCounts } from './matrix-counts'
+import { plural } from './plural'
 import type { KnownDifference } from './registry'
 
 /**
@@ -14,6 +16,7 @@ const cellText: Record<Cell['state'], string> = {
   passed: '✓ pass',
   failed: '✗ fail',
   skipped: '– skipped',
+  flaky: '↯ flaky',
   known: '≈ known difference',
   unexpected: '✗ not as registered',
   missing: '? not run',
@@ -29,12 +32,15 @@ function columnHeader(c: KernelColumn): string {
   const version = k?.package ? `${escape(k.package)}<br><b>${escape(k.packageVersion ?? '')}</b>` : k ? escape(k.release) : ''
   const state = c.state === 'ran' ? '' : `<div class="bad">${c.state === 'fetch-failed' ? 'could not be fetched' : 'could not be booted'}: ${escape(c.problem ?? '')}</div>`
   const links = [link(c.report, 'report'), link(c.log, 'log')].filter((l) => l.startsWith('<a')).join(' · ')
-  return `<th><div class="series">${escape(c.series)} <span class="line">${escape(c.line)}</span></div><div class="pkg">${version}</div>${k ? `<div class="meta">uname ${escape(k.release)}; ${escape(k.labMode)}${k.accel ? ` (${escape(k.accel)})` : ''}</div>` : ''}${state}<div class="meta">${minutes(c.seconds)}${links ? ` · ${links}` : ''}</div></th>`
+  const runs = c.runs && c.runs > 1 ? ` · ${plural(c.runs, 'run')}` : ''
+  return `<th><div class="series">${escape(c.series)} <span class="line">${escape(c.line)}</span></div><div class="pkg">${version}</div>${k ? `<div class="meta">uname ${escape(k.release)}; ${escape(k.labMode)}${k.accel ? ` (${escape(k.accel)})` : ''}</div>` : ''}${state}<div class="meta">${minutes(c.seconds)}${runs}${links ? ` · ${links}` : ''}</div></th>`
 }
 
 function cell(c: Cell): string {
   const cls = c.differs ? `${c.state} differs` : c.state
-  const text = c.differs ? `${cellText[c.state]} ≠` : cellText[c.state]
+  // After several runs, how many of them passed: 5/5, 0/5, 3/5.
+  const passed = c.tally && c.runs && c.runs > 1 ? ` <span class="runs">${c.tally.passed}/${c.runs}</span>` : ''
+  const text = `${cellText[c.state]}${passed}${c.differs ? ' ≠' : ''}`
   // A kernel that did not run says why once, in its column's header.
   const reason = c.reason && c.state !== 'no-kernel' ? `<div class="reason">${escape(c.reason)}</div>` : ''
   return `<td class="${cls}">${link(c.href, text)}${reason}</td>`
@@ -81,23 +87,22 @@ th{background:#f4f4f4;text-align:left;font-weight:normal;min-width:12em}
 .series{font-weight:bold;font-size:1.1em} .line,.meta,.reason,.pkg{color:#555;font-size:.85em}
 td.check{max-width:36em} .sep{color:#999} tr.file td{background:#eef;font-family:monospace}
 td.passed{background:#e6f4e6} td.failed,td.unexpected,td.no-kernel,td.missing{background:#fbe3e3}
-td.skipped{background:#f3f3f3} td.known{background:#fff4d6} td.differs{outline:2px solid #c00;outline-offset:-2px}
+td.skipped{background:#f3f3f3} td.known{background:#fff4d6} td.flaky{background:#f6e0f6} .runs{font-weight:normal} td.differs{outline:2px solid #c00;outline-offset:-2px}
 td a{color:inherit;font-weight:bold;text-decoration:none} td a:hover{text-decoration:underline}
 .verdict{font-size:1.2em;font-weight:bold;padding:.3em .6em;display:inline-block}
 .verdict.ok{background:#e6f4e6} .verdict.bad,.bad{background:#fbe3e3} .num{text-align:right}
 `
 
 export function renderMatrixPage(m: Matrix, known: KnownDifference[], generatedAt: Date): string {
-  const counts = (['passed', 'failed', 'skipped', 'differs'] as const).map((v) => `${m.rows.filter((r) => r.verdict === v).length} ${v}`).join(', ')
   const verdict = m.failed ? '<span class="verdict bad">the matrix fails</span>' : '<span class="verdict ok">the matrix passes</span>'
   const problems = m.problems.length ? `<ul>${m.problems.map((p) => `<li>${escape(p)}</li>`).join('')}</ul>` : ''
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>LVS conformance matrix</title><style>${style}</style></head>
 <body>
 <h1>LVS conformance across kernels</h1>
-<p>${verdict} ${m.rows.length} checks on ${m.columns.length} kernels: ${counts}. Generated ${escape(generatedAt.toISOString())}.</p>
+<p>${verdict} ${escape(describeCounts(m))}. Generated ${escape(generatedAt.toISOString())}.</p>
 ${problems}
-<p class="meta">Each cell links to its evidence in that kernel's report. ≈ a registered known difference; ≠ differs from the other kernels and is not registered (fails the matrix).</p>
+<p class="meta">Each cell links to its evidence in that kernel's report. ≈ a registered known difference; ≠ differs from the other kernels and is not registered (fails the matrix); ↯ flaky: the kernel's runs disagreed (fails the matrix). After several runs, n/N: passed in n of the N runs. A check counts as passed if it passed on every kernel that ran it, registered differences aside; a cell counts by its outcome, a registered skip as a skip.</p>
 <table>
 <tr><th>check</th>${m.columns.map(columnHeader).join('')}</tr>
 ${rowsByFile(m)}

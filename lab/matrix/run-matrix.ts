@@ -7,6 +7,8 @@ import type { KernelToRun } from './fetch-kernels'
 import { readKernelRun } from './kernel-results'
 import { knownDifferences } from './known-differences'
 import type { KernelColumn, Matrix, PhaseTiming } from './model'
+import { countMatrix } from './matrix-counts'
+import { plural } from './plural'
 import { KernelProgress } from './progress-printer'
 import { renderMatrixPage } from './render-page'
 import { runKernel } from './run-kernel'
@@ -55,7 +57,7 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     progress.line(`could not be booted or run: ${problem}`)
     return { ...base, state: 'lab-failed', problem, kernel, ...links, timings, seconds }
   }
-  const files = progress.fileErrors.length ? `; ${progress.fileErrors.length} file(s) could not run` : ''
+  const files = progress.fileErrors.length ? `; ${plural(progress.fileErrors.length, 'file')} could not run` : ''
   progress.line(`done in ${seconds.toFixed(0)} s: ${passed} passed, ${failed} failed, ${skipped} skipped${files}${reportProblem ? `; no HTML report (${reportProblem})` : ''}`)
   progress.line(`timings: ${timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`).join('; ')}`)
   return { ...base, state: 'ran', kernel, ...links, results, fileErrors: progress.fileErrors, timings, seconds }
@@ -76,7 +78,7 @@ export async function runMatrix(args: ConformanceArgs, toRun: KernelToRun[], rep
   const page = path.join(reportsRoot, 'matrix.html')
   await fs.mkdir(reportsRoot, { recursive: true })
   await fs.writeFile(page, renderMatrixPage(matrix, knownDifferences, new Date()))
-  const record = { generatedAt: new Date().toISOString(), failed: matrix.failed, problems: matrix.problems, columns: columns.map(({ results, ...c }) => ({ ...c, checks: results.length })), rows: matrix.rows }
+  const record = { generatedAt: new Date().toISOString(), failed: matrix.failed, problems: matrix.problems, counts: countMatrix(matrix), columns: columns.map(({ results, ...c }) => ({ ...c, checks: results.length })), rows: matrix.rows }
   await fs.writeFile(path.join(reportsRoot, 'matrix.json'), `${JSON.stringify(record, null, 2)}\n`)
   return { matrix, page }
 }
