@@ -1,12 +1,14 @@
 /**
- * `npm run conformance [-- --kernel <series|version|all>[,...]] [--jobs N] [suite files]`: every
- * suite on each chosen kernel, one Allure report per kernel, then reports/matrix.html. Every
- * kernel is checked and fetched before any guest boots. Exits non-zero if any check failed,
- * any kernel could not run, or kernels differ where the registry does not say they may.
+ * `npm run conformance [-- --kernel <series|version|all>[,...]] [--jobs N] [--repeat N] [suite files] [-t pattern]`:
+ * every suite on each chosen kernel (N times with --repeat), one Allure report per kernel, then
+ * reports/matrix.html. Suite filters, -t and every kernel are checked, and the kernels fetched,
+ * before any guest boots. Exits non-zero if any check failed or was flaky, any kernel could not
+ * run, or kernels differ where the registry does not say they may; 2 on bad input.
  */
 import path from 'node:path'
 import { readLabConfig } from '../config'
 import { LabError } from '../errors'
+import { checkSelection } from '../matrix/check-selection'
 import { parseConformanceArgs } from '../matrix/conformance-args'
 import { fetchKernels, type KernelToRun } from '../matrix/fetch-kernels'
 import { describeCounts } from '../matrix/matrix-counts'
@@ -21,6 +23,9 @@ try {
   if (args.explicit && config.mode === 'docker') {
     throw new LabError('--kernel boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine', 'unset LVS_LAB, or leave out --kernel to test the engine\'s own kernel')
   }
+  // Before any kernel is fetched: a suite filter or -t that selects nothing must not cost a boot.
+  const selection = await checkSelection(args, { root: process.cwd(), cwd: process.cwd() })
+  if (selection) console.log(`[matrix] ${selection}`)
   // Without --kernel the lab chooses as it always does (an IPVS-capable engine, else the VM).
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))

@@ -21,11 +21,16 @@ describe('parseConformanceArgs', () => {
     expect(parseConformanceArgs(['--kernel', 'sid']).explicit).toBe(true)
   })
 
-  it('passes file filters and -t to vitest, and reads --jobs', () => {
-    const a = parseConformanceArgs(['--kernel', 'all', '--jobs', '2', 'suites/nat', '-t', 'rr'])
+  it('passes file filters and -t to vitest, keeping them apart to be checked, and reads --jobs and --repeat', () => {
+    const a = parseConformanceArgs(['--kernel', 'all', '--jobs', '2', 'suites/nat', '-t', 'rr', '--repeat=5'])
     expect(a.jobs).toBe(2)
+    expect(a.repeat).toBe(5)
     expect(a.vitestArgs).toEqual(['suites/nat', '-t', 'rr'])
-    expect(parseConformanceArgs(['--', '--bail', '1']).vitestArgs).toEqual(['--bail', '1'])
+    expect([a.files, a.testNamePatterns]).toEqual([['suites/nat'], ['rr']])
+    expect(parseConformanceArgs([]).repeat).toBe(1)
+    // After --, vitest's own: passed on, not checked.
+    const raw = parseConformanceArgs(['--', '--bail', '1', 'suites/x'])
+    expect([raw.vitestArgs, raw.files]).toEqual([['--bail', '1', 'suites/x'], []])
   })
 
   it('refuses an unknown kernel with one line listing the known series, before anything runs', () => {
@@ -38,6 +43,9 @@ describe('parseConformanceArgs', () => {
   it('refuses a missing value, a bad --jobs and an unknown option, saying what to give', () => {
     expect(() => parseConformanceArgs(['--kernel'])).toThrow('--kernel needs a value: for example --kernel 6.12')
     expect(() => parseConformanceArgs(['--jobs', '0'])).toThrow('--jobs 0 is not a whole number of kernels')
+    expect(() => parseConformanceArgs(['--repeat', '2.5'])).toThrow('--repeat 2.5 is not a whole number of runs: give --repeat 5')
+    expect(() => parseConformanceArgs(['--repeat'])).toThrow('--repeat needs a value: for example --repeat 5')
+    expect(() => parseConformanceArgs(['-t'])).toThrow("-t needs a value: for example -t 'rr:'")
     expect(() => parseConformanceArgs(['--kernels', 'all'])).toThrow('unknown option --kernels: use --kernel')
   })
 })

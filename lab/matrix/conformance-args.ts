@@ -14,9 +14,17 @@ export interface ConformanceArgs {
   explicit: boolean
   /** How many kernels run at once. */
   jobs: number
+  /** How many times the suites run on each kernel (`--repeat`, a soak): 1 by default. */
+  repeat: number
   /** Handed to `vitest run` as they are: file filters, `-t pattern`. */
   vitestArgs: string[]
+  /** The suite file filters among them, checked against the suites before anything boots. */
+  files: string[]
+  /** The `-t` patterns among them, checked likewise. */
+  testNamePatterns: string[]
 }
+
+const examples: Record<string, string> = { '--jobs': '--jobs 2', '--repeat': '--repeat 5', '--kernel': '--kernel 6.12', '-t': "-t 'rr:'", '--testNamePattern': "-t 'rr:'" }
 
 const knownList = () => `${kernelSeries.map((s) => `${s.name} (${s.line})`).join(', ')}, or all`
 
@@ -41,38 +49,51 @@ export function noSuchVersion(request: KernelRequest, found: { packageVersion: s
   )
 }
 
+const wholeNumber = (flag: string, v: string, todo: string) => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new LabError(`${flag} ${v} is not a whole number ${flag === '--jobs' ? 'of kernels' : 'of runs'}`, todo)
+  return n
+}
+
 /**
- * `--kernel a,b --kernel c`, `--kernel=all`, `--jobs N`; anything else that is not an option
- * goes to vitest. Without --kernel: LVS_KERNEL, else the default kernel.
+ * `--kernel a,b --kernel c`, `--kernel=all`, `--jobs N`, `--repeat N`; file filters and `-t`
+ * go to vitest, and so does everything after `--` (unchecked). Without --kernel: LVS_KERNEL,
+ * else the default kernel.
  */
 export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ConformanceArgs {
   const wanted: string[] = []
   const vitestArgs: string[] = []
+  const files: string[] = []
+  const testNamePatterns: string[] = []
   let jobs = 1
+  let repeat = 1
   let explicit = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
     const value = () => {
       const v = inline ?? argv[++i]
-      if (v === undefined || v === '') throw new LabError(`${flag} needs a value`, `for example ${flag === '--jobs' ? '--jobs 2' : '--kernel 6.12'}`)
+      if (v === undefined || v === '') throw new LabError(`${flag} needs a value`, `for example ${examples[flag] ?? `${flag} <value>`}`)
       return v
     }
     if (flag === '--kernel') {
       explicit = true
       wanted.push(...value().split(',').map((k) => k.trim()).filter(Boolean))
     } else if (flag === '--jobs') {
-      const v = value()
-      jobs = Number(v)
-      if (!Number.isInteger(jobs) || jobs < 1) throw new LabError(`--jobs ${v} is not a whole number of kernels`, 'give --jobs 1 (one kernel after another) or --jobs 2')
+      jobs = wholeNumber(flag, value(), 'give --jobs 1 (one kernel after another) or --jobs 2')
+    } else if (flag === '--repeat') {
+      repeat = wholeNumber(flag, value(), 'give --repeat 5 to run the suites five times on each kernel')
     } else if (flag === '--') {
       vitestArgs.push(...argv.slice(i + 1))
       break
     } else if (flag === '-t' || flag === '--testNamePattern') {
-      vitestArgs.push(flag, value())
+      const pattern = value()
+      testNamePatterns.push(pattern)
+      vitestArgs.push(flag, pattern)
     } else if (flag.startsWith('-')) {
-      throw new LabError(`unknown option ${arg}`, 'use --kernel <series|version|all>[,...], --jobs N, -t <test name pattern> or suite file paths')
+      throw new LabError(`unknown option ${arg}`, 'use --kernel <series|version|all>[,...], --jobs N, --repeat N, -t <test name pattern> or suite file paths')
     } else {
+      files.push(arg)
       vitestArgs.push(arg)
     }
   }
@@ -84,5 +105,5 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
   for (const request of expanded.map(kernelRequest)) {
     if (!kernels.some((k) => k.series.name === request.series.name)) kernels.push(request)
   }
-  return { kernels, explicit, jobs, vitestArgs }
+  return { kernels, explicit, jobs, repeat, vitestArgs, files, testNamePatterns }
 }
