@@ -79,13 +79,21 @@ async function readAllure(dir: string): Promise<AllureResult[]> {
   return results.filter((r): r is AllureResult => Boolean(r))
 }
 
+/** One run's checks from its folder (undefined if vitest wrote none), linked into `report` (relative to the reports folder). */
+export async function readRunResults(dir: string, root: string, report?: string): Promise<CheckResult[] | undefined> {
+  const json = await readJson<VitestJson>(path.join(dir, 'vitest.json'))
+  return json && checkResults({ json, root, notes: await readJson<SkipNote[]>(path.join(dir, 'skips.json')), allure: await readAllure(path.join(dir, 'allure-results')), report })
+}
+
+/** The kernel a lab ran, from the lab's own record (`lab/lab.json` of a reports folder). */
+export async function readKernelIdentity(dir: string): Promise<KernelIdentity | undefined> {
+  const lab = await readJson<LabInfo>(path.join(dir, 'lab', 'lab.json'))
+  return lab && { package: lab.kernelPackage, packageVersion: lab.kernelPackageVersion, release: lab.kernelRelease, labMode: lab.mode, accel: lab.accel }
+}
+
 /** What a kernel's reports folder holds: results (undefined if vitest wrote none) and the lab's record. */
 export async function readKernelRun(dir: string, reportsRoot: string, root: string): Promise<{ results?: CheckResult[]; kernel?: KernelIdentity }> {
-  const json = await readJson<VitestJson>(path.join(dir, 'vitest.json'))
-  const lab = await readJson<LabInfo>(path.join(dir, 'lab', 'lab.json'))
   const html = path.join(dir, 'html', 'index.html')
   const report = (await fs.access(html).then(() => true, () => false)) ? path.relative(reportsRoot, html) : undefined
-  const results = json && checkResults({ json, root, notes: await readJson<SkipNote[]>(path.join(dir, 'skips.json')), allure: await readAllure(path.join(dir, 'allure-results')), report })
-  const kernel = lab && { package: lab.kernelPackage, packageVersion: lab.kernelPackageVersion, release: lab.kernelRelease, labMode: lab.mode, accel: lab.accel }
-  return { results, kernel }
+  return { results: await readRunResults(dir, root, report), kernel: await readKernelIdentity(dir) }
 }

@@ -12,10 +12,12 @@ const mark = { passed: '✓', failed: '✗', skipped: '–' } as const
  * elapsed time, then what happened, with the counts so far.
  */
 export class KernelProgress {
-  readonly counts = { passed: 0, failed: 0, skipped: 0 }
+  counts = { passed: 0, failed: 0, skipped: 0 }
   /** Files that could not run, with why: they have no tests to count, so they are listed. */
-  readonly fileErrors: string[] = []
+  fileErrors: string[] = []
   private readonly kernelStart: number
+  /** Which of several runs on this kernel the lines are about (`--repeat`). */
+  private run = ''
 
   constructor(
     private readonly label: string,
@@ -28,7 +30,19 @@ export class KernelProgress {
 
   line(text: string): void {
     const t = this.now()
-    this.write(`[matrix ${clock(t - this.matrixStart).padStart(6)}] ${this.label} ${clock(t - this.kernelStart).padStart(6)}  ${text}`)
+    this.write(`[matrix ${clock(t - this.matrixStart).padStart(6)}] ${this.label} ${clock(t - this.kernelStart).padStart(6)}  ${this.run}${text}`)
+  }
+
+  /** The next run on the same kernel: its lines say which run it is, and its counts start again. */
+  startRun(i: number, of: number): void {
+    this.run = `run ${i}/${of}  `
+    this.counts = { passed: 0, failed: 0, skipped: 0 }
+    this.fileErrors = []
+  }
+
+  /** Back to lines about the kernel as a whole. */
+  endRuns(): void {
+    this.run = ''
   }
 
   event(e: ProgressEvent): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parsePhaseLine, parseProgressLine, progressMarker } from './progress-events'
+import { parsePhaseLine, parseProgressLine, progressMarker, type ProgressEvent } from './progress-events'
 import { KernelProgress } from './progress-printer'
 
 describe('progress of a kernel run', () => {
@@ -30,5 +30,22 @@ describe('progress of a kernel run', () => {
     p.event({ event: 'file-error', file: 'suites/fwm/fwm.test.ts', detail: 'TypeError: clientAddressPool is not a function' })
     expect(p.fileErrors).toEqual(['suites/fwm/fwm.test.ts could not run: TypeError: clientAddressPool is not a function'])
     expect(lines).toEqual(['[matrix   0:00] bullseye 5.10   0:00  suites/fwm/fwm.test.ts ✗ could not run: TypeError: clientAddressPool is not a function'])
+  })
+
+  it('with --repeat, says which run each line is about, and counts each run apart', () => {
+    const lines: string[] = []
+    const p = new KernelProgress('sid 7', 0, (l) => lines.push(l), () => 0)
+    const test: ProgressEvent = { event: 'test', file: 'suites/nat/nat.test.ts', titles: ['NAT', 'rr alternates'], state: 'passed' }
+    p.startRun(1, 2)
+    p.event(test)
+    p.startRun(2, 2)
+    p.event(test)
+    p.endRuns()
+    p.line('done')
+    expect(lines).toEqual([
+      '[matrix   0:00] sid 7   0:00  run 1/2  suites/nat/nat.test.ts ✓ rr alternates [1 passed, 0 failed, 0 skipped]',
+      '[matrix   0:00] sid 7   0:00  run 2/2  suites/nat/nat.test.ts ✓ rr alternates [1 passed, 0 failed, 0 skipped]',
+      '[matrix   0:00] sid 7   0:00  done',
+    ])
   })
 })

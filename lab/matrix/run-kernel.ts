@@ -3,10 +3,9 @@ import { createWriteStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import { onInterrupt } from '../host/interrupts'
+import { followLabOutput } from './lab-output'
 import type { PhaseTiming } from './model'
-import { parsePhaseLine, parseProgressLine } from './progress-events'
 import type { KernelProgress } from './progress-printer'
 
 export interface KernelRunSpec {
@@ -16,6 +15,8 @@ export interface KernelRunSpec {
   dir: string
   /** Force the kernel lab VM: a chosen kernel cannot come from someone's Docker engine. */
   forceVm: boolean
+  /** The lab the matrix holds up for this kernel (`--repeat`): the run uses its engine instead of booting its own. */
+  dockerHost?: string
   /** The matrix already resolved and downloaded this kernel (and refreshed it if asked). */
   prefetched: boolean
   vitestArgs: string[]
@@ -32,6 +33,9 @@ export interface KernelRunOutcome {
   log: string
 }
 
+/** The lab's own phases in a run that are not the suites: what is left of the run is the suites' time. */
+export const labOverhead = (phases: PhaseTiming[]) => phases.filter((p) => /^lab (ready|stop)\b/.test(p.phase)).reduce((s, p) => s + p.seconds, 0)
+
 const vitestBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
 
 /**
@@ -40,13 +44,14 @@ const vitestBin = path.join(path.dirname(createRequire(import.meta.url).resolve(
  */
 export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> {
   const t0 = Date.now()
-  // Results of an earlier run must not pass for this one's if this one writes none.
-  for (const stale of ['vitest.json', 'skips.json', 'junit.xml', 'html', 'lab']) await fs.rm(path.join(spec.dir, stale), { recursive: true, force: true })
+  // Results of an earlier run (or an earlier --repeat's runs) must not pass for this one's if this one writes none.
+  for (const stale of ['vitest.json', 'skips.json', 'junit.xml', 'html', 'lab', 'runs']) await fs.rm(path.join(spec.dir, stale), { recursive: true, force: true })
   await fs.mkdir(spec.dir, { recursive: true })
   const log = path.join(spec.dir, 'run.log')
   const logStream = createWriteStream(log)
   const env: NodeJS.ProcessEnv = { ...process.env, LVS_KERNEL: spec.kernel, LVS_REPORTS_DIR: spec.dir, LVS_PROGRESS: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
   if (spec.forceVm) env.LVS_LAB = 'vm'
+  if (spec.dockerHost) Object.assign(env, { LVS_LAB: 'docker', DOCKER_HOST: spec.dockerHost })
   // One look-up per kernel and run: the guest uses what the matrix fetched before the first boot.
   if (spec.prefetched) delete env.LVS_KERNEL_REFRESH
   // setpriv's parent-death signal: if the matrix dies hard, the run (and through it its qemu) stops too.
@@ -55,29 +60,10 @@ export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> 
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const forget = onInterrupt(() => child.kill('SIGTERM'))
-  const phases: PhaseTiming[] = []
-  let labError: string | undefined
-
-  const stdout = createInterface({ input: child.stdout! })
-  stdout.on('line', (line) => {
-    const event = parseProgressLine(line)
-    if (event) return spec.progress.event(event)
-    logStream.write(`${line}\n`)
-    const phase = parsePhaseLine(line)
-    if (phase) phases.push({ phase: phase.failed ? `${phase.phase} (failed)` : phase.phase, seconds: phase.seconds })
-    if (line.startsWith('[lab ')) {
-      const text = line.replace(/^\[lab\s+[\d.]+s\] /, '')
-      spec.progress.line(text.startsWith('lab: ') ? text : `lab: ${text}`)
-    }
-  })
-  const stderr = createInterface({ input: child.stderr! })
-  stderr.on('line', (line) => {
-    logStream.write(`${line}\n`)
-    if (line.startsWith('lvs-conformance: ')) labError = line.slice('lvs-conformance: '.length)
-  })
+  const output = followLabOutput(child, logStream, spec.progress)
 
   const exitCode = await new Promise<number>((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))))
   forget()
   await new Promise<void>((resolve) => logStream.end(resolve))
-  return { exitCode, phases, labError, seconds: (Date.now() - t0) / 1000, log }
+  return { exitCode, phases: output.phases, labError: output.labError, seconds: (Date.now() - t0) / 1000, log }
 }
