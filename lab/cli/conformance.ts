@@ -29,7 +29,7 @@ try {
   // Without --kernel the lab chooses as it always does (an IPVS-capable engine, else the VM).
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
-  console.log(`[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time`)
+  console.log(`[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`)
   const { matrix, page } = await runMatrix(args, toRun, reportsDir(), start)
 
   console.log(`\n[matrix] per-kernel timings (s):`)

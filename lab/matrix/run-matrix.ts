@@ -11,15 +11,13 @@ import { countMatrix } from './matrix-counts'
 import { plural } from './plural'
 import { KernelProgress } from './progress-printer'
 import { renderMatrixPage } from './render-page'
-import { runKernel } from './run-kernel'
+import { labOverhead, runKernel } from './run-kernel'
+import { runRepeated } from './run-repeated'
 
 export interface MatrixRun {
   matrix: Matrix
   page: string
 }
-
-/** The lab's own phases that are not the suites: what is left of the run is the suites' time. */
-const labOverhead = (phases: PhaseTiming[]) => phases.filter((p) => /^lab (ready|stop)\b/.test(p.phase)).reduce((s, p) => s + p.seconds, 0)
 
 async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string, matrixStart: number, position: string): Promise<KernelColumn> {
   const { series } = k.request
@@ -33,6 +31,10 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     return { ...base, state: 'fetch-failed', problem: k.problem, timings: [{ phase: 'fetch kernel', seconds: k.seconds }], seconds: k.seconds }
   }
   const version = k.kernel ? `${k.kernel.package} ${k.kernel.packageVersion}` : 'the lab chooses the engine'
+  if (args.repeat > 1) {
+    progress.line(`kernel ${position}: ${version}; ${plural(args.repeat, 'run')} on one lab, each run's full output in ${path.relative(process.cwd(), path.join(dir, 'runs', '<run>', 'run.log'))}`)
+    return runRepeated({ kernel: k, dir, reportsRoot, vitestArgs: args.vitestArgs, forceVm: args.explicit, repeat: args.repeat, progress, fetch, base })
+  }
   progress.line(`kernel ${position}: ${version}; full output in ${path.relative(process.cwd(), path.join(dir, 'run.log'))}`)
   const run = await runKernel({ kernel: series.name, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
 
