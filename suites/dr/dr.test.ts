@@ -2,7 +2,7 @@
  * LVS DR and TUN modes, as the article sets them up: every machine on vmnet4, the VIP
  * on the director and on the real servers' loopback (topologies/dr.ts has the drawing).
  */
-import { describe } from 'vitest'
+import { describe, expect } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
 import { changedState, topologyTest } from '../../fixtures/lab-test'
 import type { RealServer } from '../../fixtures/nodes/real-server'
@@ -196,5 +196,16 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
     const run = await observe(lab, port, controlRequests, tunnelWatch(lab), { counters: true })
     await expectFail(tunnelCheck(lab, run))
     await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
+  })
+})
+
+describe('the lab itself: a change no fixture asked for is found where it was made', () => {
+  test('a sysctl changed by hand on lvs-node-1 is reported by the spec guard, named, and restored', async ({ realServers: [node1], spec }) => {
+    await node1!.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0')
+    const { leaks, restored } = await spec.afterTest()
+    await evidence('what the spec guard found', leaks.join('\n') || '(nothing)')
+    expect(leaks).toEqual(['lvs-node-1: net.ipv4.conf.all.arp_ignore is 0, the spec says 1'])
+    expect(restored).toEqual(['lvs-node-1'])
+    expect((await node1!.sh('sysctl -n net.ipv4.conf.all.arp_ignore')).trim()).toBe('1')
   })
 })

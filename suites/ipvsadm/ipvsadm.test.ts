@@ -7,6 +7,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { describeScope, parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import type { TopologyFixtures } from '../../fixtures/lab-test'
 import { topologyTest } from '../../fixtures/lab-test'
 import { expectFail, expectPass } from '../../fixtures/verdict'
@@ -31,10 +32,13 @@ const test = topologyTest(natThreeServersTopology).extend<{ endpoints: void }>({
 })
 type Fixtures = Pick<TopologyFixtures, 'director' | 'client'>
 
+/** The walk's own port; every later observation takes a fresh one (entries outlive -C, and -e/-d leave real servers in the trash). */
 const port = 80
-const key: ServiceKey = { protocol: 'TCP', address: vip, port }
-const service = `-t ${vip}:${port}`
-const url = `http://${vip}/`
+const keyOf = (p: number): ServiceKey => ({ protocol: 'TCP', address: vip, port: p })
+const serviceOf = (p: number) => `-t ${vip}:${p}`
+const urlOf = (p: number) => `http://${vip}:${p}/`
+const key = keyOf(port)
+const service = serviceOf(port)
 const weights = (w: number[]) => new Map(servers.map((s, i) => [s.address, w[i]!]))
 const servedBy = (xs: HttpExchange[]) => {
   const m = new Map<string, number>()
@@ -45,7 +49,7 @@ const showExchanges = (xs: HttpExchange[]) => xs.map((x) => `${x.index + 1}. ${x
 const defaultTimeouts = { tcp: 900, tcpFin: 120, udp: 300 }
 
 /** Requests after a command, with -Ln: what a person would look at. */
-async function observe({ director, client }: Fixtures, what: string, times: number) {
+async function observe({ director, client }: Fixtures, url: string, what: string, times: number) {
   const list = await director.list()
   const { exchanges } = await client.get(url, { times })
   await evidence(`ipvsadm -Ln after ${what}`, list.text)
@@ -59,17 +63,20 @@ async function observe({ director, client }: Fixtures, what: string, times: numb
  * `skip` leaves one command out (for the negative controls).
  */
 async function serviceWalk(f: Fixtures, skip?: '-E' | '-D') {
-  await f.director.ipvsadm('-C', ...serviceCommands(service, { scheduler: 'rr', weights: [3, 2, 1] }))
-  const added = await observe(f, '-A rr and -a x3 (weights 3:2:1)', 6)
+  const p = skip ? freshPort() : port
+  const service = serviceOf(p)
+  const look = (what: string, times: number) => observe(f, urlOf(p), what, times)
+  await f.director.ipvsadm('-C', ...serviceCommands(service, { scheduler: 'rr', weights: [3, 2, 1], serverPort: 80 }))
+  const added = await look('-A rr and -a x3 (weights 3:2:1)', 6)
   if (skip !== '-E') await f.director.ipvsadm(`-E ${service} -s wrr`)
-  const edited = await observe(f, '-E -s wrr', 12)
+  const edited = await look('-E -s wrr', 12)
   await f.director.ipvsadm(`-e ${service} -r ${addressOf(node2)}:80 -m -w 0`)
-  const drained = await observe(f, `-e ${node2} -w 0`, 6)
+  const drained = await look(`-e ${node2} -w 0`, 6)
   await f.director.ipvsadm(`-d ${service} -r ${addressOf(node2)}:80`)
-  const deleted = await observe(f, `-d ${node2}`, 6)
+  const deleted = await look(`-d ${node2}`, 6)
   if (skip !== '-D') await f.director.ipvsadm(`-D ${service}`)
-  const removed = await observe(f, '-D', 2)
-  return { added, edited, drained, deleted, removed }
+  const removed = await look('-D', 2)
+  return { key: keyOf(p), added, edited, drained, deleted, removed }
 }
 let walk: ReturnType<typeof serviceWalk> | undefined
 const theWalk = (f: Fixtures) => (walk ??= serviceWalk(f))
@@ -103,12 +110,12 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
     describe('negative controls', () => {
       test('-E left out: the wrr listing and per-cycle checks fail', async ({ director, client }) => {
         const run = await serviceWalk({ director, client }, '-E')
-        await expectFail(listedAs(run.edited.list.data, { ...key, scheduler: 'wrr', weights: weights([3, 2, 1]) }, '-E: listed'))
+        await expectFail(listedAs(run.edited.list.data, { ...run.key, scheduler: 'wrr', weights: weights([3, 2, 1]) }, '-E: listed'))
         await expectFail(weightedCycles(run.edited.exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
       })
       test('-D left out: the service-gone check fails', async ({ director, client }) => {
         const run = await serviceWalk({ director, client }, '-D')
-        await expectFail(serviceGone(run.removed.list.data, key, run.removed.exchanges))
+        await expectFail(serviceGone(run.removed.list.data, run.key, run.removed.exchanges))
       })
     })
   })
@@ -169,40 +176,46 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
   })
 
   describe('-Z, --stats, --exact, --rate', () => {
+    /** Two fresh services, each proved quiet before the traffic it counts. */
     async function counted({ director, client }: Fixtures) {
-      await director.ipvsadm('-C', ...serviceCommands(service, { scheduler: 'rr' }), ...serviceCommands(`-t ${vip}:81`, { scheduler: 'rr' }))
-      await client.get(`http://${vip}:81/`, { times: 3 })
-      await director.ipvsadm('-Z')
-      const { exchanges } = await client.get(url, { times: 9 })
-      await client.get(`http://${vip}:81/`, { times: 3 })
+      const [p, q] = [freshPort(), freshPort()]
+      const scope = { vip, ports: [p, q] }
+      await director.ipvsadm('-C', ...serviceCommands(serviceOf(p), { scheduler: 'rr', serverPort: 80 }), ...serviceCommands(serviceOf(q), { scheduler: 'rr', serverPort: 80 }))
+      await client.get(urlOf(q), { times: 3 })
+      const start = await director.sh(quietStartScript({ vip, ports: [p] }))
+      const startingState = provenQuiet(parseQuietStart({ vip, ports: [p] }, start))
+      const { exchanges } = await client.get(urlOf(p), { times: 9 })
+      await client.get(urlOf(q), { times: 3 })
       const stats = await director.settledStats()
       const plain = await director.sh('ipvsadm -Ln --stats')
-      await director.ipvsadm(`-Z ${service}`)
+      await director.ipvsadm(`-Z ${serviceOf(p)}`)
       const afterZero = await director.settledStats()
-      await evidence('9 requests to :80 (and 3 to :81)', showExchanges(exchanges))
+      await evidence('starting state', `${startingState} (${describeScope(scope)}: the second service had 3 requests before -Z)`)
+      await evidence(`9 requests to :${p} (and 3 to :${q})`, showExchanges(exchanges))
       await evidence(`--stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
       await evidence('--stats', plain)
-      await evidence(`--stats --exact after -Z ${service}`, afterZero.text)
-      return { exchanges, stats, plain: parseIpvsStats(plain), afterZero }
+      await evidence(`--stats --exact after -Z ${serviceOf(p)}`, afterZero.text)
+      return { p, q, exchanges, stats, plain: parseIpvsStats(plain), afterZero }
     }
     let run: ReturnType<typeof counted> | undefined
 
     test('--stats counts exactly the connections each real server answered after -Z', async ({ director, client }) => {
       const r = await (run ??= counted({ director, client }))
-      await expectPass(statsCount(r.stats.data, key, servedBy(r.exchanges)))
+      await expectPass(statsCount(r.stats.data, keyOf(r.p), servedBy(r.exchanges)))
       await expectPass(exactAgrees(r.plain, r.stats.data))
     })
     test('-Z on one service zeroes it and leaves the other counting', async ({ director, client }) => {
       const r = await (run ??= counted({ director, client }))
-      await expectPass(zeroed(r.afterZero.data, key, `-Z ${service}: zeroed`))
-      await expectPass(stillCounting(r.afterZero.data, { ...key, port: 81 }, `-Z ${service}: the other service keeps counting`))
+      await expectPass(zeroed(r.afterZero.data, keyOf(r.p), `-Z ${serviceOf(r.p)}: zeroed`))
+      await expectPass(stillCounting(r.afterZero.data, keyOf(r.q), `-Z ${serviceOf(r.p)}: the other service keeps counting`))
     })
     test('negative control: counters not zeroed before the traffic: the exact-count check fails', async ({ director, client }) => {
-      await director.ipvsadm('-C', ...serviceCommands(service, { scheduler: 'rr' }))
-      await client.get(url, { times: 3 })
-      const { exchanges } = await client.get(url, { times: 9 })
+      const p = freshPort()
+      await director.ipvsadm('-C', ...serviceCommands(serviceOf(p), { scheduler: 'rr', serverPort: 80 }))
+      await client.get(urlOf(p), { times: 3 })
+      const { exchanges } = await client.get(urlOf(p), { times: 9 })
       const stats = await director.settledStats()
-      await expectFail(statsCount(stats.data, key, servedBy(exchanges)))
+      await expectFail(statsCount(stats.data, keyOf(p), servedBy(exchanges)))
     })
 
     /**
@@ -212,8 +225,12 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
      * emulation). The rate read 1 s into the traffic is the negative control: not settled.
      */
     test('--rate agrees with the traffic once the estimator has settled (tolerance 35%); read too early it does not', async ({ director, client }) => {
-      await director.ipvsadm('-C', ...serviceCommands(service, { scheduler: 'rr' }))
-      await client.sh(`setsid sh -c 'end=$(($(date +%s) + 19)); while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null --max-time 2 ${url}; sleep 0.2; done' </dev/null >/dev/null 2>&1 &`)
+      const port = freshPort()
+      const key = keyOf(port)
+      const scope = { vip, ports: [port] }
+      const start = await director.sh([`ipvsadm -C`, ...serviceCommands(serviceOf(port), { scheduler: 'rr', serverPort: 80 }).map((c) => `ipvsadm ${c}`), quietStartScript(scope)].join('\n'))
+      await evidence('starting state', provenQuiet(parseQuietStart(scope, start)))
+      await client.sh(`setsid sh -c 'end=$(($(date +%s) + 19)); while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null --max-time 2 ${urlOf(port)}; sleep 0.2; done' </dev/null >/dev/null 2>&1 &`)
       const out = await director.sh(`
 sleep 1; early=$(ipvsadm -Ln --rate -t ${vip}:${port})
 sleep 11
@@ -265,9 +282,9 @@ printf '%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s %s\\n' "$early" "$s1" "$late"
         await evidence('ipvsadm -L --timeout', JSON.stringify(reported))
         return { held, conns: conns.data, reported, ports }
       } finally {
+        // the client's processes; the --set timeouts are restored by the spec guard
         await client.release()
         await client.sh(`pkill -f "TCP:${vip}:${ports.http},ignoreeof" || true`)
-        await director.ipvsadm(`--set ${defaultTimeouts.tcp} ${defaultTimeouts.tcpFin} ${defaultTimeouts.udp}`)
       }
     }
     const set = { tcp: 100, tcpFin: 37, udp: 11 }

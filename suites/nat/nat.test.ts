@@ -5,40 +5,51 @@
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
 import type { TopologyFixtures } from '../../fixtures/lab-test'
-import { topologyTest } from '../../fixtures/lab-test'
+import { changedState, topologyTest } from '../../fixtures/lab-test'
+import type { Director } from '../../fixtures/nodes/director'
+import type { RealServer } from '../../fixtures/nodes/real-server'
+import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { natTopology } from '../../topologies/nat'
 import { connectionPerRequest, repliesThroughDirector, roundRobin, serviceIsListed } from './checks'
 
-const test = topologyTest(natTopology)
+const test = topologyTest(natTopology).extend<{ gatewayElsewhere: RealServer; forwardingOff: Director; keepaliveOn: RealServer[] }>({
+  gatewayElsewhere: changedState(async ({ realServers: [node1] }) => (await node1!.setDefaultGateway('172.16.100.2'), node1!)),
+  forwardingOff: changedState(async ({ director }) => (await director.setSysctl('net.ipv4.ip_forward', '0'), director)),
+  keepaliveOn: changedState(async ({ realServers }) => (await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 65 }))), realServers)),
+})
 const vip = natTopology.vip
-const service = `-t ${vip}:80`
 const realServerAddresses = ['172.16.100.12', '172.16.100.11']
 const requests = 8
+/** The article's port, for the article's own run; every other observation takes a fresh one. */
+const articlePort = 80
 
-/** The article's three commands, on a cleared table; `forward` per real server. */
-async function setUpService({ director }: Pick<TopologyFixtures, 'director'>, forward: string[] = ['-m', '-m'], scheduler = 'rr') {
-  await director.ipvsadm('-C', `-A ${service} -s ${scheduler}`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip} ${forward[i]}`))
+/** The article's three commands, on a cleared table, on VIP:port (NAT maps it to the real servers' 80); `forward` per real server. */
+async function setUpService({ director }: Pick<TopologyFixtures, 'director'>, port: number, forward: string[] = ['-m', '-m'], scheduler = 'rr') {
+  const service = `-t ${vip}:${port}`
+  await director.ipvsadm('-C', `-A ${service} -s ${scheduler}`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip}:80 ${forward[i]}`))
 }
 
-/** Zeroed counters, N requests from the client, then the settled counters and the table. */
-async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>) {
-  await director.ipvsadm('-Z')
-  const { exchanges, raw } = await client.get(`http://${vip}/`, { times: requests })
+/** A start proved quiet (no entry left for VIP:port, counters zeroed), N requests from the client, then the settled counters and the table. */
+async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>, port: number) {
+  const scope = { vip, ports: [port] }
+  const startingState = provenQuiet(parseQuietStart(scope, await director.sh(quietStartScript(scope))))
+  const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: requests })
   const stats = await director.settledStats()
   const list = await director.list({ nosort: true })
   const listedOrder = list.data.services[0]?.realServers.map((rs) => nameOf(rs.address)) ?? []
   const servedBy = new Map<string, number>()
   for (const x of exchanges) if (x.server) servedBy.set(addressOf(x.server), (servedBy.get(addressOf(x.server)) ?? 0) + 1)
-  const conns = stats.data.services.find((s) => s.address === vip)?.counters.conns ?? 0
+  const conns = stats.data.services.find((s) => s.address === vip && s.port === port)?.counters.conns ?? 0
   const attach = async () => {
+    await evidence('starting state', startingState)
     await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} connection:${x.newConnection ? 'new' : 'reused'} close:${x.connectionClose} curl-exit:${x.curlExit}`).join('\n'))
     await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
     await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
     await evidence('curl output', raw)
   }
   await attach()
-  return { exchanges, stats, list, listedOrder, servedBy, conns, attach }
+  return { port, exchanges, stats, list, listedOrder, servedBy, conns, attach }
 }
 
 /**
@@ -48,7 +59,7 @@ async function measure({ director, client }: Pick<TopologyFixtures, 'director' |
 let articleRun: ReturnType<typeof measure> | undefined
 function theArticleRun(fixtures: Pick<TopologyFixtures, 'director' | 'client'>) {
   if (!articleRun) {
-    articleRun = setUpService(fixtures).then(() => measure(fixtures))
+    articleRun = setUpService(fixtures, articlePort).then(() => measure(fixtures, articlePort))
     return articleRun
   }
   return articleRun.then(async (run) => (await run.attach(), run))
@@ -60,7 +71,7 @@ const addressOf = (name: string) => [...nodeByAddress].find(([, n]) => n === nam
 
 describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () => {
   test('ipvsadm -Ln shows TCP 192.168.100.6:80 rr with both real servers as Masq, weight 1', async ({ director }) => {
-    await setUpService({ director })
+    await setUpService({ director }, articlePort)
     const list = await director.list()
     await evidence('ipvsadm -Ln', list.text)
     await expectPass(serviceIsListed(list.data, vip, realServerAddresses))
@@ -82,49 +93,37 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
   })
 
   describe('negative controls: each breaks one thing, and its check must report failure', () => {
-    test('a real server whose gateway is not the director: the reply-path check fails', async ({ director, client, realServers }) => {
-      const [node1] = realServers
-      await setUpService({ director })
-      await node1.setDefaultGateway('172.16.100.2')
-      try {
-        const run = await measure({ director, client })
-        await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
-        await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
-      } finally {
-        await node1.setDefaultGateway('172.16.100.10')
-      }
-    })
-
-    test('sh instead of rr (every request answered, one client hashed to one server): the rr check fails', async ({ director, client }) => {
-      await setUpService({ director }, ['-m', '-m'], 'sh')
-      const run = await measure({ director, client })
+    test('a real server whose gateway is not the director: the reply-path check fails', async ({ director, client, net, gatewayElsewhere: _ }) => {
+      const port = net.freshPort()
+      await setUpService({ director }, port)
+      const run = await measure({ director, client }, port)
+      await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy, port))
       await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
     })
 
-    test('ip_forward=0 on the director: the reply-path check fails', async ({ director, client }) => {
-      await setUpService({ director })
-      await director.setSysctl('net.ipv4.ip_forward', '0')
-      try {
-        const run = await measure({ director, client })
-        await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy))
-      } finally {
-        await director.setSysctl('net.ipv4.ip_forward', '1')
-      }
+    test('sh instead of rr (every request answered, one client hashed to one server): the rr check fails', async ({ director, client, net }) => {
+      const port = net.freshPort()
+      await setUpService({ director }, port, ['-m', '-m'], 'sh')
+      const run = await measure({ director, client }, port)
+      await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
     })
 
-    test('nginx with keepalive on: the one-connection-per-request check fails', async ({ director, client, realServers }) => {
-      await setUpService({ director })
-      await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 65 })))
-      try {
-        const run = await measure({ director, client })
-        await expectFail(connectionPerRequest(run.exchanges, run.conns, requests))
-      } finally {
-        await Promise.all(realServers.map((rs) => rs.serveHttp({ keepaliveTimeout: 0 })))
-      }
+    test('ip_forward=0 on the director: the reply-path check fails', async ({ director, client, net, forwardingOff: _ }) => {
+      const port = net.freshPort()
+      await setUpService({ director }, port)
+      const run = await measure({ director, client }, port)
+      await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy, port))
+    })
+
+    test('nginx with keepalive on: the one-connection-per-request check fails', async ({ director, client, net, keepaliveOn: _ }) => {
+      const port = net.freshPort()
+      await setUpService({ director }, port)
+      const run = await measure({ director, client }, port)
+      await expectFail(connectionPerRequest(run.exchanges, run.conns, requests))
     })
 
     test('a real server added without -m (so -g, direct routing): the listing check fails', async ({ director }) => {
-      await setUpService({ director }, ['-m', ''])
+      await setUpService({ director }, articlePort, ['-m', ''])
       const list = await director.list()
       await evidence('ipvsadm -Ln', list.text)
       await expectFail(serviceIsListed(list.data, vip, realServerAddresses))

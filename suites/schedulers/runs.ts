@@ -10,6 +10,7 @@ import type { HttpExchange } from '../../lab/http/curl-transfers'
 import { binomialTailAtLeast } from './binomial'
 import { followsLoadRule, serverOf, type ThresholdStep } from './checks'
 import { predictHeld, type LoadRule } from './load-rules'
+import { clientSources, destinations } from '../../topologies/nat-three-servers'
 import { addressOf, freshPort, freshService, heldPort, kernelOrder, loadsOf, node1, node2, node3, numbered, serviceCommands, servers, vip, type ServiceSpec } from './scenario'
 
 export type Fixtures = Pick<TopologyFixtures, 'director' | 'client'>
@@ -69,9 +70,7 @@ export const lcScenario = (f: Fixtures, scheduler: string) =>
 
 export const served = (xs: HttpExchange[]) => xs.map((x) => x.server)
 
-/** The client's extra addresses (sh, mh) and the director's extra destinations (dh, lblc, lblcr). */
-export const clientSources = [21, 22, 23, 24, 25, 26, 27, 28].map((n) => `192.168.100.${n}`)
-export const destinations = [41, 42, 43, 44, 45, 46].map((n) => `192.168.100.${n}`)
+export { clientSources }
 export const destinationMark = 7
 
 
@@ -104,14 +103,7 @@ export async function failoverRun(f: Fixtures, scheduler: string) {
   return { first, afterZero }
 }
 
-let sourcesAdded = false
-async function withSources(client: Fixtures['client']) {
-  if (!sourcesAdded) await client.addSourceAddresses(clientSources)
-  sourcesAdded = true
-}
-
 export async function hashRun(f: Fixtures, scheduler: string, flags?: string) {
-  await withSources(f.client)
   const { target } = await freshService(f.director, { scheduler, flags })
   const { bySource } = await f.client.getFrom(`http://${target}/`, clientSources, { times: 3 })
   await evidence(`${scheduler}${flags ? ` -b ${flags}` : ''}: server per client address`, [...bySource].map(([k, xs]) => `${k}: ${served(xs).join(', ')}`).join('\n'))
@@ -141,21 +133,14 @@ export function weightZeroRun(f: Fixtures, scheduler: string, fallback: boolean)
   return weightZeroRuns.get(key)!
 }
 
-let destinationsAdded = false
 export async function destinationRun(f: Fixtures, scheduler: string) {
-  await withSources(f.client)
-  if (!destinationsAdded) {
-    // IPVS takes NAT traffic at LOCAL_IN: the director must own the destinations it balances
-    await f.director.sh(
-      [
-        `dev=$(ip -o -4 addr show | awk '$4 ~ /^192\\.168\\.100\\.6\\// {print $2; exit}')`,
-        ...destinations.map((d) => `ip addr replace ${d}/32 dev "$dev"`),
-        `iptables -t mangle -A PREROUTING -d 192.168.100.40/29 -p tcp --dport 80 -j MARK --set-mark ${destinationMark}`,
-      ].join('\n'),
-    )
-    destinationsAdded = true
-  }
-  await f.director.ipvsadm('-C', ...serviceCommands(`-f ${destinationMark}`, { scheduler }))
+  // the destinations are the topology's; the mark is this run's set-up (the spec guard flushes it after the test)
+  await f.director.sh(
+    [
+      `iptables -t mangle -A PREROUTING -d 192.168.100.40/29 -p tcp --dport 80 -j MARK --set-mark ${destinationMark}`,
+      ...['-C', ...serviceCommands(`-f ${destinationMark}`, { scheduler })].map((c) => `ipvsadm ${c}`),
+    ].join('\n'),
+  )
   const pairs = destinations.flatMap((d) => clientSources.slice(0, 3).map((source) => ({ key: `${d} from ${source}`, source, url: `http://${d}/` })))
   const { bySource } = await f.client.getMatrix(pairs, { times: 2 })
   const byDestination = new Map(destinations.map((d) => [d, [...bySource].filter(([k]) => k.startsWith(`${d} `)).flatMap(([, xs]) => xs)]))

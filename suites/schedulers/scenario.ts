@@ -3,7 +3,9 @@
  * fresh virtual service per scenario, and loads read back from `ipvsadm -Ln`.
  */
 import type { IpvsTable } from '../../lab/ipvs'
+import { evidence } from '../../fixtures/evidence'
 import type { Director } from '../../fixtures/nodes/director'
+import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { natThreeServersTopology } from '../../topologies/nat-three-servers'
 import type { ServerLoad } from './load-rules'
 
@@ -49,11 +51,16 @@ export function serviceCommands(service: string, spec: ServiceSpec): string[] {
   return [head, ...adds]
 }
 
-/** A cleared table and one new TCP service; its address:port. */
+/**
+ * A cleared table and one new TCP service, its start proved quiet in the same round trip
+ * (no entry left for it, counters zeroed); its address:port.
+ */
 export async function freshService(director: Director, spec: ServiceSpec): Promise<{ service: string; target: string; port: number }> {
   const port = freshPort()
   const service = `-t ${vip}:${port}`
-  await director.ipvsadm('-C', ...serviceCommands(service, spec))
+  const scope = { vip, ports: [port] }
+  const out = await director.sh([...['-C', ...serviceCommands(service, spec)].map((c) => `ipvsadm ${c}`), quietStartScript(scope)].join('\n'))
+  await evidence('starting state', provenQuiet(parseQuietStart(scope, out)))
   return { service, target: `${vip}:${port}`, port }
 }
 
