@@ -24,6 +24,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('lab', lab.info)
   return async () => {
     await phase('lab stop', () => lab.stop())
-    say(`lab phase timings: ${phaseTimings().map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`).join('; ')}`)
+    say(
+      `lab phase timings: ${phaseTimings()
+        .map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`)
+        .join('; ')}`,
+    )
   }
 }

@@ -96,7 +96,8 @@ export async function startLab(config: LabConfig, runDir: string): Promise<Start
   } else {
     const existing = await tryExistingEngine(config, runDir)
     if (typeof existing !== 'string') lab = existing
-    else if (config.mode === 'docker') throw new LabError(`LVS_LAB=docker, but ${existing}`, 'set DOCKER_HOST to an engine whose kernel has ip_vs, or unset LVS_LAB to use the kernel lab VM')
+    else if (config.mode === 'docker')
+      throw new LabError(`LVS_LAB=docker, but ${existing}`, 'set DOCKER_HOST to an engine whose kernel has ip_vs, or unset LVS_LAB to use the kernel lab VM')
     else lab = await kernelLab(config, runDir, `${existing}, so the suite boots its own kernel`)
   }
   say(`lab: ${lab.info.mode} (${lab.info.reason}); kernel ${lab.info.kernelRelease}; Docker API ${lab.info.dockerHost}`)

@@ -3,11 +3,11 @@ import { LabError } from './errors'
 import { within } from './within'
 
 describe('within', () => {
-  it('gives the work\'s result when it finishes in time', async () => {
+  it("gives the work's result when it finishes in time", async () => {
     await expect(within(1, 'a quick call', async () => 42)).resolves.toBe(42)
   })
 
-  it('passes the work\'s own failure through', async () => {
+  it("passes the work's own failure through", async () => {
     await expect(within(1, 'a failing call', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused')
   })
 

@@ -8,7 +8,16 @@ import { LabError } from './errors'
 export function within<T>(seconds: number, what: string, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LabError(`${what} did not finish within ${seconds} s`, 'the lab\'s Docker engine stopped answering; run `npm run lab:sweep` if its containers are left, and run again')), seconds * 1000)
+    timer = setTimeout(
+      () =>
+        reject(
+          new LabError(
+            `${what} did not finish within ${seconds} s`,
+            "the lab's Docker engine stopped answering; run `npm run lab:sweep` if its containers are left, and run again",
+          ),
+        ),
+      seconds * 1000,
+    )
   })
   return Promise.race([work(), limit]).finally(() => clearTimeout(timer))
 }

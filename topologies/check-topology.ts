@@ -28,7 +28,8 @@ export function checkTopology(t: Topology): void {
     for (const i of node.interfaces) {
       const net = networks.get(i.network)
       if (!net) throw new TopologyError(t, `${node.name} is on network ${i.network}, which the topology does not define`, `add ${i.network} to its networks or fix the name`)
-      if (!inSubnet(i.address, net.subnet)) throw new TopologyError(t, `${node.name}'s address ${i.address} is outside ${i.network} (${net.subnet})`, 'pick an address in that subnet')
+      if (!inSubnet(i.address, net.subnet))
+        throw new TopologyError(t, `${node.name}'s address ${i.address} is outside ${i.network} (${net.subnet})`, 'pick an address in that subnet')
     }
     for (const a of node.extraAddresses ?? []) {
       if (a.on !== 'lo' && !node.interfaces.some((i) => i.network === a.on)) {

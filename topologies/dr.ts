@@ -26,9 +26,7 @@ export const drTopology: Topology = {
   description: 'LVS DR: the director rewrites the destination MAC, the real servers answer the client directly from the VIP',
   vip,
   freshPorts,
-  networks: [
-    { name: 'vmnet4', subnet: '172.16.100.0/24', gateway: '172.16.100.2', description: 'the one host-only segment every machine is on' },
-  ],
+  networks: [{ name: 'vmnet4', subnet: '172.16.100.0/24', gateway: '172.16.100.2', description: 'the one host-only segment every machine is on' }],
   nodes: [
     {
       name: 'lvs-node-0',

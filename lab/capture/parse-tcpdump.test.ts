@@ -49,7 +49,11 @@ describe('parseArping', () => {
 
 describe('summarizeCapture', () => {
   it('counts frames by sender, receiver and what they carried, naming lab nodes by MAC', () => {
-    const owners = new Map([['02:42:ac:10:64:64', 'lvs-node-0'], ['02:42:ac:10:64:65', 'lvs-node-1'], ['02:42:ac:10:64:32', 'client']])
+    const owners = new Map([
+      ['02:42:ac:10:64:64', 'lvs-node-0'],
+      ['02:42:ac:10:64:65', 'lvs-node-1'],
+      ['02:42:ac:10:64:32', 'client'],
+    ])
     const summary = summarizeCapture(parseTcpdump(fixture('tcpdump-tun-rs-6.1.txt'), '10 packets captured\n0 packets dropped by kernel\n'), owners)
     expect(summary.split('\n')).toEqual([
       '10 frames, 0 dropped by the kernel',

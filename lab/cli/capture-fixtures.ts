@@ -21,7 +21,15 @@ async function main(): Promise<void> {
   try {
     const { director, client } = net
     const vip = natTopology.vip
-    await director.ipvsadm('-C', '--set 900 120 300', `-A -t ${vip}:80 -s rr`, `-a -t ${vip}:80 -r 172.16.100.12 -m`, `-a -t ${vip}:80 -r 172.16.100.11 -m -w 2`, `-A -t ${vip}:443 -s wlc -p 60`, `-a -t ${vip}:443 -r 172.16.100.11 -m`)
+    await director.ipvsadm(
+      '-C',
+      '--set 900 120 300',
+      `-A -t ${vip}:80 -s rr`,
+      `-a -t ${vip}:80 -r 172.16.100.12 -m`,
+      `-a -t ${vip}:80 -r 172.16.100.11 -m -w 2`,
+      `-A -t ${vip}:443 -s wlc -p 60`,
+      `-a -t ${vip}:443 -r 172.16.100.11 -m`,
+    )
     await client.get(`http://${vip}/`, { times: 6 })
     const release = lab.info.kernelRelease.split('-')[0].split('.').slice(0, 2).join('.')
     const outputs: Record<string, string> = {

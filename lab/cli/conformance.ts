@@ -21,7 +21,10 @@ try {
   const args = parseConformanceArgs(process.argv.slice(2))
   const config = readLabConfig()
   if (args.explicit && config.mode === 'docker') {
-    throw new LabError('--kernel boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine', 'unset LVS_LAB, or leave out --kernel to test the engine\'s own kernel')
+    throw new LabError(
+      '--kernel boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine',
+      "unset LVS_LAB, or leave out --kernel to test the engine's own kernel",
+    )
   }
   // Before any kernel is fetched: a suite filter or -t that selects nothing must not cost a boot.
   const selection = await checkSelection(args, { root: process.cwd(), cwd: process.cwd() })
@@ -29,13 +32,17 @@ try {
   // Without --kernel the lab chooses as it always does (an IPVS-capable engine, else the VM).
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
-  console.log(`[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`)
+  console.log(
+    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
+  )
   const { matrix, page } = await runMatrix(args, toRun, reportsDir(), start)
 
   console.log(`\n[matrix] per-kernel timings (s):`)
   for (const c of matrix.columns) console.log(`  ${c.series.padEnd(9)} ${c.state.padEnd(12)} ${c.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)}`).join(', ')}`)
   console.log(`[matrix] ${describeCounts(matrix)}`)
-  console.log(`[matrix] ${plural(matrix.rows.length, 'check')} on ${plural(matrix.columns.length, 'kernel')} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`)
+  console.log(
+    `[matrix] ${plural(matrix.rows.length, 'check')} on ${plural(matrix.columns.length, 'kernel')} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`,
+  )
   for (const p of matrix.problems) console.log(`  - ${p}`)
   console.log(`[matrix] page: ${path.relative(process.cwd(), page)}`)
   for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)

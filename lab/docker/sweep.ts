@@ -5,8 +5,22 @@ import { labLabel } from './labels'
 export async function sweepLab(docker: Docker): Promise<{ containers: number; networks: number }> {
   const filters = JSON.stringify({ label: [labLabel] })
   const containers = await docker.listContainers({ all: true, filters })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)))
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  )
   const networks = await docker.listNetworks({ filters })
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)))
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  )
   return { containers: containers.length, networks: networks.length }
 }

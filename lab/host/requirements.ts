@@ -50,7 +50,10 @@ export async function ensureTools(names: string[]): Promise<void> {
       await sh`apt-get update -qq`
       await sh`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs}`
     } catch (err) {
-      const why = String((err as { stderr?: string }).stderr ?? err).trim().split('\n').slice(-1)[0]
+      const why = String((err as { stderr?: string }).stderr ?? err)
+        .trim()
+        .split('\n')
+        .slice(-1)[0]
       throw new LabError(`apt-get could not install ${pkgs.join(' ')} (${why})`, `install them by hand, or set DOCKER_HOST to a Docker engine whose kernel has IPVS`)
     }
     if (names.every(onPath)) return

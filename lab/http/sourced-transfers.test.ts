@@ -16,7 +16,10 @@ describe('parseSourcedTransfers (Client.getFrom on the 6.1 lab, three source add
 
   it('refused requests (curl exit 7, no status) stay in their section', () => {
     const m = parseSourcedTransfers(lab('curl-sourced-sh-weight0-6.1.txt'))
-    expect(m.get('192.168.100.21')!.map((x) => [x.status, x.curlExit])).toEqual([[0, 7], [0, 7]])
+    expect(m.get('192.168.100.21')!.map((x) => [x.status, x.curlExit])).toEqual([
+      [0, 7],
+      [0, 7],
+    ])
     expect(servers(m)['192.168.100.22']).toEqual(['lvs-node-3', 'lvs-node-3'])
   })
 })

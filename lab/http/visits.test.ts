@@ -30,7 +30,7 @@ describe('parseVisits (output of Client.visit, captured on 6.1)', () => {
     expect(() => parseVisits('@@visit 1 172.16.100.51 80\n@@transfer 200 1 1234 0\n')).toThrow(/5/)
   })
 
-  it('refuses a visit without curl\'s write-out line', () => {
+  it("refuses a visit without curl's write-out line", () => {
     expect(() => parseVisits('@@visit 1 172.16.100.51 80 http://x/ 1.5\n')).toThrow(/write-out/)
   })
 })

@@ -34,7 +34,11 @@ async function debootstrap(packages: string[], target: string, mirror: string): 
     await sh`debootstrap --variant=minbase --include=${packages.join(',')} ${userSpaceSuite} ${target} ${mirror}`
   } catch (err) {
     const log = await fs.readFile(path.join(target, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '')
-    const last = log.trim().split('\n').slice(-1)[0] || String((err as { stderr?: string }).stderr ?? err).trim().split('\n')[0]
+    const last =
+      log.trim().split('\n').slice(-1)[0] ||
+      String((err as { stderr?: string }).stderr ?? err)
+        .trim()
+        .split('\n')[0]
     throw new LabError(`debootstrap of the ${userSpaceSuite} root failed (${last})`, `check that ${mirror} is reachable, then run again`)
   }
   await strip(target)

@@ -7,8 +7,20 @@ export const userSpaceSuite = 'bookworm'
 
 /** One image serves as director, real server and client. */
 export const nodePackages = [
-  'iproute2', 'ipvsadm', 'iptables', 'nginx-light', 'curl', 'iputils-arping', 'iputils-ping',
-  'kmod', 'procps', 'openssl', 'tcpdump', 'ca-certificates', 'netcat-openbsd', 'socat',
+  'iproute2',
+  'ipvsadm',
+  'iptables',
+  'nginx-light',
+  'curl',
+  'iputils-arping',
+  'iputils-ping',
+  'kmod',
+  'procps',
+  'openssl',
+  'tcpdump',
+  'ca-certificates',
+  'netcat-openbsd',
+  'socat',
 ]
 
 /** The guest's root: dockerd and what its init script uses. */

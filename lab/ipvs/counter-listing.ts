@@ -17,7 +17,7 @@ export type Column = { value: number; exact: boolean }
 export function parseCounterListing<C>(text: string, option: string, columns: readonly string[], build: (values: Column[]) => C): CounterTable<C> {
   const lines = toLines(text)
   const table: CounterTable<C> = { services: [] }
-  let i = takeBanner(lines, table)
+  const i = takeBanner(lines, table)
   const title = ['Prot', 'LocalAddress:Port', ...columns].join(' ')
   const head = lines[i]
   if (!head) throw new IpvsParseError(`no "${title}" title line: not an ipvsadm -Ln ${option} listing`)

@@ -58,7 +58,10 @@ describe('parseIpvsConnections', () => {
     ['a service listing', fixture('list-nat.txt')],
     ['a bad expiry', fixture('conn-nat.txt').replace('14:59', '14:75')],
     ['a missing column', fixture('conn-nat.txt').replace(/ 172\.16\.100\.11:80\n/, '\n')],
-    ['raw /proc/net/ip_vs_conn', 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\nTCP C0A86401 A0F2 C0A86406 0050 AC10640B 0050 ESTABLISHED     899\n'],
+    [
+      'raw /proc/net/ip_vs_conn',
+      'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\nTCP C0A86401 A0F2 C0A86406 0050 AC10640B 0050 ESTABLISHED     899\n',
+    ],
   ])('rejects %s', (_what, text) => {
     expect(() => parseIpvsConnections(text)).toThrow(IpvsParseError)
   })

@@ -28,7 +28,8 @@ export function parseIpvsConnections(text: string): IpvsConnection[] {
 
 function parseEntry(toks: string[], withPe: boolean, line: Line): IpvsConnection {
   // print_conn() only adds the pe columns when the kernel line had pe data
-  if (toks.length !== 6 && !(withPe && toks.length >= 8)) throw new IpvsParseError(`connection line has ${toks.length} columns, expected 6${withPe ? ' or 8' : ''}`, line.no, line.text)
+  if (toks.length !== 6 && !(withPe && toks.length >= 8))
+    throw new IpvsParseError(`connection line has ${toks.length} columns, expected 6${withPe ? ' or 8' : ''}`, line.no, line.text)
   const [protocol, expire, state] = toks as [string, string, string]
   const m = /^(\d+):(\d\d)$/.exec(expire)
   if (!m || Number(m[2]) > 59) throw new IpvsParseError(`expected expiry as mm:ss, got ${JSON.stringify(expire)}`, line.no, line.text)

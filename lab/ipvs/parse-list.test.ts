@@ -25,7 +25,10 @@ describe('parseIpvsList', () => {
 
   it('reads direct routing, a quiesced server and scheduler flags', () => {
     const [http, https] = parseIpvsList(fixture('list-dr.txt')).services
-    expect(http!.realServers.map((r) => [r.forward, r.weight])).toEqual([['Route', 1], ['Route', 0]])
+    expect(http!.realServers.map((r) => [r.forward, r.weight])).toEqual([
+      ['Route', 1],
+      ['Route', 0],
+    ])
     expect(https).toMatchObject({ scheduler: 'sh', flags: ['sh-fallback', 'sh-port'] })
   })
 
@@ -66,11 +69,7 @@ describe('parseIpvsList', () => {
 
   it('reads the --tun-info column', () => {
     const [tun, dr] = parseIpvsList(fixture('list-tun-info.txt')).services
-    expect(tun!.realServers.map((r) => r.tunnel)).toEqual([
-      { type: 'ipip' },
-      { type: 'gue', port: 6080, checksum: 'csum' },
-      { type: 'gre', checksum: 'nocsum' },
-    ])
+    expect(tun!.realServers.map((r) => r.tunnel)).toEqual([{ type: 'ipip' }, { type: 'gue', port: 6080, checksum: 'csum' }, { type: 'gre', checksum: 'nocsum' }])
     expect(dr!.realServers[0]!.tunnel).toBeUndefined()
   })
 

@@ -20,7 +20,7 @@ const DEST_TITLE_TUN = '-> RemoteAddress:Port Forward TunnelInfo Weight ActiveCo
 export function parseIpvsList(text: string): IpvsTable {
   const lines = toLines(text)
   const table: IpvsTable = { services: [] }
-  let i = takeBanner(lines, table)
+  const i = takeBanner(lines, table)
   const title = lines[i]
   if (!title) throw new IpvsParseError(`no "${TITLE}" title line: not an ipvsadm -Ln listing`)
   if (tokens(title).join(' ') !== TITLE) throw new IpvsParseError(`expected title "${TITLE}" (is this -Ln output?)`, title.no, title.text)
@@ -55,7 +55,10 @@ function parseService(toks: string[], line: Line): VirtualService {
   const flags = toks[j]
   if (flags?.startsWith('(')) {
     if (!flags.endsWith(')')) throw new IpvsParseError(`unterminated scheduler flags ${JSON.stringify(flags)}`, line.no, line.text)
-    svc.flags = flags.slice(1, -1).split(',').filter((f) => f !== '')
+    svc.flags = flags
+      .slice(1, -1)
+      .split(',')
+      .filter((f) => f !== '')
     j++
   }
   while (j < toks.length) {

@@ -54,7 +54,16 @@ describe('parseIpvsSave', () => {
       ].join('\n'),
     )
     expect(t.services[0]).toMatchObject({ scheduler: 'wlc', persistent: 360 })
-    expect(t.services[0]!.realServers[0]).toEqual({ address: '10.0.1.1', port: 80, forward: 'Route', weight: 1, activeConns: 0, inactiveConns: 0, upperThreshold: 100, lowerThreshold: 50 })
+    expect(t.services[0]!.realServers[0]).toEqual({
+      address: '10.0.1.1',
+      port: 80,
+      forward: 'Route',
+      weight: 1,
+      activeConns: 0,
+      inactiveConns: 0,
+      upperThreshold: 100,
+      lowerThreshold: 50,
+    })
     expect(t.services[1]!.netmask).toBeUndefined()
     expect(t.services[1]!.realServers[0]).toMatchObject({ port: 0, forward: 'Tunnel', tunnel: { type: 'gre', checksum: 'nocsum' } })
   })

@@ -109,7 +109,11 @@ function parseAddService(args: string[], line: Line): VirtualService {
     } else if (opt === '-M' || opt === '--netmask') svc.netmask = a.value(opt)
     else if (opt === '--pe') svc.pe = a.value(opt)
     else if (opt === '-o' || opt === '--ops') svc.ops = true
-    else if (opt === '-b' || opt === '--sched-flags') svc.flags = a.value(opt).split(',').filter((f) => f !== '')
+    else if (opt === '-b' || opt === '--sched-flags')
+      svc.flags = a
+        .value(opt)
+        .split(',')
+        .filter((f) => f !== '')
     else a.fail(opt)
   }
   const k = requireKey(key, line)

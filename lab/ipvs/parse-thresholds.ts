@@ -20,7 +20,14 @@ export type IpvsThresholdsTable = CounterTable<ThresholdColumns>
 export function parseIpvsThresholds(text: string): IpvsThresholdsTable {
   const serviceRows = /^(TCP|UDP|SCTP|FWM)\s+\S+(\s+IPv6)?\s+\S+.*$/gm
   // give the service lines four placeholder numbers so the shared layout reads them
-  const normalized = text.replace(serviceRows, (line) => `${line.split(/\s+/).slice(0, line.includes(' IPv6') ? 3 : 2).join(' ')} 0 0 0 0`)
+  const normalized = text.replace(
+    serviceRows,
+    (line) =>
+      `${line
+        .split(/\s+/)
+        .slice(0, line.includes(' IPv6') ? 3 : 2)
+        .join(' ')} 0 0 0 0`,
+  )
   return parseCounterListing(normalized, '--thresholds', ['Uthreshold', 'Lthreshold', 'ActiveConn', 'InActConn'], ([u, l, a, i]) => ({
     upperThreshold: u!.value,
     lowerThreshold: l!.value,

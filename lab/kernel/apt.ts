@@ -16,13 +16,20 @@ export class PrivateApt {
 
   private get options(): string[] {
     return [
-      `-o`, `Dir::Etc::SourceList=${path.join(this.dir, 'sources.list')}`,
-      `-o`, `Dir::Etc::SourceParts=/dev/null`,
-      `-o`, `Dir::State::Lists=${path.join(this.dir, 'lists')}`,
-      `-o`, `Dir::Cache=${path.join(this.dir, 'cache')}`,
-      `-o`, `Dir::State::Status=/dev/null`,
-      `-o`, `APT::Sandbox::User=root`,
-      `-o`, `Acquire::Languages=none`,
+      `-o`,
+      `Dir::Etc::SourceList=${path.join(this.dir, 'sources.list')}`,
+      `-o`,
+      `Dir::Etc::SourceParts=/dev/null`,
+      `-o`,
+      `Dir::State::Lists=${path.join(this.dir, 'lists')}`,
+      `-o`,
+      `Dir::Cache=${path.join(this.dir, 'cache')}`,
+      `-o`,
+      `Dir::State::Status=/dev/null`,
+      `-o`,
+      `APT::Sandbox::User=root`,
+      `-o`,
+      `Acquire::Languages=none`,
     ]
   }
 

@@ -37,18 +37,27 @@ describe('checkResults (from vitest JSON)', () => {
   it('names each check by file and titles, and links it to its test in the Allure report', () => {
     expect(real).toHaveLength(9)
     expect(real.every((r) => r.outcome === 'passed')).toBe(true)
-    expect(real[0].id).toBe('suites/nat/nat.test.ts > NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2 > ipvsadm -Ln shows TCP 192.168.100.6:80 rr with both real servers as Masq, weight 1')
+    expect(real[0].id).toBe(
+      'suites/nat/nat.test.ts > NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2 > ipvsadm -Ln shows TCP 192.168.100.6:80 rr with both real servers as Masq, weight 1',
+    )
     const control = real.find((r) => r.titles.at(-1)!.startsWith('a real server added without -m'))!
     const uuid = allure.find((a) => a.fullName!.endsWith(control.titles.at(-1)!))!.uuid
     expect(control.evidence).toBe(`${report}#/${createHash('md5').update(uuid).digest('hex')}`)
     expect(new Set(real.map((r) => r.evidence)).size).toBe(9)
   })
 
-  it('takes a skipped check\'s note from the skip notes and a failure\'s first line', () => {
-    const skippedJson: VitestJson = { testResults: [{ name: `${root}/suites/x.test.ts`, assertionResults: [
-      { ancestorTitles: ['x'], title: 'twos', fullName: 'x twos', status: 'skipped' },
-      { ancestorTitles: ['x'], title: 'rr', fullName: 'x rr', status: 'failed', failureMessages: ['AssertionError: rr: fails\n  - stack'] },
-    ] }] }
+  it("takes a skipped check's note from the skip notes and a failure's first line", () => {
+    const skippedJson: VitestJson = {
+      testResults: [
+        {
+          name: `${root}/suites/x.test.ts`,
+          assertionResults: [
+            { ancestorTitles: ['x'], title: 'twos', fullName: 'x twos', status: 'skipped' },
+            { ancestorTitles: ['x'], title: 'rr', fullName: 'x rr', status: 'failed', failureMessages: ['AssertionError: rr: fails\n  - stack'] },
+          ],
+        },
+      ],
+    }
     const r = checkResults({ json: skippedJson, root, notes: [{ file: 'suites/x.test.ts', titles: ['x', 'twos'], note: 'no ip_vs_twos on 5.10' }] })
     expect(r[0]).toMatchObject({ outcome: 'skipped', note: 'no ip_vs_twos on 5.10', evidence: undefined })
     expect(r[1]).toMatchObject({ outcome: 'failed', failure: 'AssertionError: rr: fails' })

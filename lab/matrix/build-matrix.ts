@@ -35,13 +35,24 @@ function cellFor(check: CheckResult, column: KernelColumn, registry: KnownDiffer
   const result = column.results.find((r) => r.id === check.id)
   if (!result) return { ...base, state: 'missing', reason: `not run on ${column.series}`, href: column.report ?? column.log }
   const repeated = result.tally ? { tally: result.tally, runs: column.runs ?? runsOf(result.tally) } : {}
-  const cell: Cell = { ...base, state: result.outcome, outcome: result.outcome, reason: result.outcome === 'failed' ? result.failure : result.note, href: result.evidence ?? column.report, ...repeated }
+  const cell: Cell = {
+    ...base,
+    state: result.outcome,
+    outcome: result.outcome,
+    reason: result.outcome === 'failed' ? result.failure : result.note,
+    href: result.evidence ?? column.report,
+    ...repeated,
+  }
   // Runs that disagree fail the matrix whatever the registry says: no kernel is registered as flaky.
   if (result.tally && isFlaky(result.tally)) return { ...cell, state: 'flaky', reason: flakyReason(result.tally, result) }
   const known = knownDifference(registry, check, column.series)
   if (!known) return cell
   if (known.outcome === result.outcome) return { ...cell, state: 'known', reason: known.reason }
-  return { ...cell, state: 'unexpected', reason: `registered as ${known.outcome} on ${column.series} (${known.reason}), but ${result.outcome}${cell.reason ? `: ${cell.reason}` : ''}` }
+  return {
+    ...cell,
+    state: 'unexpected',
+    reason: `registered as ${known.outcome} on ${column.series} (${known.reason}), but ${result.outcome}${cell.reason ? `: ${cell.reason}` : ''}`,
+  }
 }
 
 function buildRow(check: CheckResult, columns: KernelColumn[], registry: KnownDifference[]): Row {
@@ -70,10 +81,22 @@ export function buildMatrix(columns: KernelColumn[], registry: KnownDifference[]
   for (const c of columns) if (c.state === 'ran' && c.results.length === 0) problems.push(`${c.series}: no check ran`)
   for (const c of columns) for (const f of [...(c.runProblems ?? []), ...(c.fileErrors ?? [])]) problems.push(`${c.series}: ${f}`)
   for (const r of rows) {
-    if (r.verdict === 'failed') problems.push(`${r.id}: failed on ${r.cells.filter((c) => c.state === 'failed' || c.state === 'unexpected').map((c) => c.series).join(', ')}`)
+    if (r.verdict === 'failed')
+      problems.push(
+        `${r.id}: failed on ${r.cells
+          .filter((c) => c.state === 'failed' || c.state === 'unexpected')
+          .map((c) => c.series)
+          .join(', ')}`,
+      )
     const flaky = r.cells.filter((c) => c.state === 'flaky')
     if (flaky.length) problems.push(`${r.id}: flaky on ${flaky.map((c) => `${c.series} (passed ${c.tally?.passed} of ${c.runs} runs)`).join(', ')}`)
-    if (r.verdict === 'differs') problems.push(`${r.id}: differs on ${r.cells.filter((c) => c.differs).map((c) => c.series).join(', ')} and the difference is not registered`)
+    if (r.verdict === 'differs')
+      problems.push(
+        `${r.id}: differs on ${r.cells
+          .filter((c) => c.differs)
+          .map((c) => c.series)
+          .join(', ')} and the difference is not registered`,
+      )
   }
   return { columns, rows, failed: problems.length > 0, problems }
 }

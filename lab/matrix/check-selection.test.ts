@@ -52,7 +52,9 @@ describe('checkSelection', () => {
     const c = ctx()
     const refused = checkSelection({ files: ['suites/nonexistent'], testNamePatterns: [] }, c)
     await expect(refused).rejects.toThrow(LabError)
-    await expect(refused).rejects.toThrow(/^no lab suite matches "suites\/nonexistent": give the path of one of the suites, or a part of it: suites\/dr\/dr\.test\.ts, .*suites\/nat\/nat\.test\.ts/)
+    await expect(refused).rejects.toThrow(
+      /^no lab suite matches "suites\/nonexistent": give the path of one of the suites, or a part of it: suites\/dr\/dr\.test\.ts, .*suites\/nat\/nat\.test\.ts/,
+    )
     expect(String(await refused.catch((e: Error) => e.message)).split('\n')).toHaveLength(1)
     expect(c.list).not.toHaveBeenCalled()
   })
@@ -80,9 +82,13 @@ describe('checkSelection', () => {
 })
 
 describe('listTests on the real suites (vitest list, no lab)', () => {
-  it('selects tests by vitest\'s own rule: the pattern against the titles joined by spaces', async () => {
+  it("selects tests by vitest's own rule: the pattern against the titles joined by spaces", async () => {
     const twos = await listTests(root, ['suites/schedulers', '-t', 'twos: the less loaded of two random picks negative control'])
-    expect(twos).toEqual({ tests: [{ file: 'suites/schedulers/schedulers.test.ts', name: expect.stringMatching(/> twos: the less loaded of two random picks > negative control: rr in the same scenario/) }] })
+    expect(twos).toEqual({
+      tests: [
+        { file: 'suites/schedulers/schedulers.test.ts', name: expect.stringMatching(/> twos: the less loaded of two random picks > negative control: rr in the same scenario/) },
+      ],
+    })
     expect(await listTests(root, ['suites/nat', '-t', 'no such test'])).toEqual({ tests: [] })
   }, 60_000)
 })

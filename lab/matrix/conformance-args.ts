@@ -78,7 +78,12 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
     }
     if (flag === '--kernel') {
       explicit = true
-      wanted.push(...value().split(',').map((k) => k.trim()).filter(Boolean))
+      wanted.push(
+        ...value()
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
     } else if (flag === '--jobs') {
       jobs = wholeNumber(flag, value(), 'give --jobs 1 (one kernel after another) or --jobs 2')
     } else if (flag === '--repeat') {

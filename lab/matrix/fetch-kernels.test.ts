@@ -20,7 +20,10 @@ const trixie = { series: 'trixie', package: 'linux-image-6.12.118+deb13-cloud-am
 
 describe('fetchKernels', () => {
   it('a kernel the archive does not have stops everything with the list of known series', async () => {
-    fetchKernel.mockReset().mockResolvedValueOnce(trixie).mockRejectedValueOnce(new MissingKernelPackage('the Debian archive has no package linux-image-cloud-amd64 for sid', 'check LVS_KERNEL'))
+    fetchKernel
+      .mockReset()
+      .mockResolvedValueOnce(trixie)
+      .mockRejectedValueOnce(new MissingKernelPackage('the Debian archive has no package linux-image-cloud-amd64 for sid', 'check LVS_KERNEL'))
     await expect(fetchKernels([kernelRequest('trixie'), kernelRequest('sid')], config, false)).rejects.toThrow(LabError)
     expect(fetchKernel).toHaveBeenCalledTimes(2)
   })

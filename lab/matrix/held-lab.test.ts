@@ -7,7 +7,14 @@ import { heldLabMarker, holdLab } from './held-lab'
 import { KernelProgress } from './progress-printer'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lvs-held-'))
-const info = { mode: 'vm', reason: 'LVS_LAB=vm asks for the kernel lab VM', dockerHost: 'tcp://127.0.0.1:40123', nodeImage: 'lvs-node', kernelRelease: '6.1.0-57-cloud-amd64', runDir: dir }
+const info = {
+  mode: 'vm',
+  reason: 'LVS_LAB=vm asks for the kernel lab VM',
+  dockerHost: 'tcp://127.0.0.1:40123',
+  nodeImage: 'lvs-node',
+  kernelRelease: '6.1.0-57-cloud-amd64',
+  runDir: dir,
+}
 
 /** A stand-in for hold-lab.ts that speaks its protocol without starting anything. */
 function standIn(body: string): string {
@@ -17,11 +24,19 @@ function standIn(body: string): string {
 }
 
 const lines: string[] = []
-const spec = (script?: string) => ({ kernel: 'bookworm', dir, forceVm: true, prefetched: true, log: new PassThrough().resume(), progress: new KernelProgress('bookworm 6.1', 0, (l) => lines.push(l)), script })
+const spec = (script?: string) => ({
+  kernel: 'bookworm',
+  dir,
+  forceVm: true,
+  prefetched: true,
+  log: new PassThrough().resume(),
+  progress: new KernelProgress('bookworm 6.1', 0, (l) => lines.push(l)),
+  script,
+})
 afterEach(() => void lines.splice(0))
 
 describe('holdLab', () => {
-  it('waits for the lab\'s facts, keeps its phases, and stops it by closing its stdin', async () => {
+  it("waits for the lab's facts, keeps its phases, and stops it by closing its stdin", async () => {
     const script = standIn(`
       process.stdout.write('[lab    9.0s] boot 6.1.0-57-cloud-amd64 (tcg) and wait for dockerd: 8.5 s\\n')
       process.stdout.write(${JSON.stringify(heldLabMarker)} + ${JSON.stringify(JSON.stringify(info))} + '\\n')
@@ -32,7 +47,10 @@ describe('holdLab', () => {
     expect(held.info.dockerHost).toBe('tcp://127.0.0.1:40123')
     expect(held.gone()).toBeUndefined()
     await held.stop()
-    expect(held.phases).toEqual([{ phase: 'boot (tcg) until dockerd answers', seconds: 8.5 }, { phase: 'lab stop', seconds: 0.2 }])
+    expect(held.phases).toEqual([
+      { phase: 'boot (tcg) until dockerd answers', seconds: 8.5 },
+      { phase: 'lab stop', seconds: 0.2 },
+    ])
     expect(held.gone()).toBeUndefined()
     expect(lines.some((l) => l.endsWith('lab: lab stop: 0.2 s'))).toBe(true)
   })
@@ -54,7 +72,7 @@ describe('holdLab', () => {
     await held.stop()
   })
 
-  it('the real hold-lab.ts loads, and stops with the lab\'s one line on a bad setting before anything starts', async () => {
+  it("the real hold-lab.ts loads, and stops with the lab's one line on a bad setting before anything starts", async () => {
     // Refused by readLabConfig, first thing; and were it not, a kernel no series has stops it before any boot.
     const saved = process.env.LVS_VM_MEMORY
     process.env.LVS_VM_MEMORY = 'lots'

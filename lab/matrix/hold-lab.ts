@@ -16,7 +16,10 @@ try {
   const lab = await phase('lab ready', () => startLab(readLabConfig(), labRunDir()))
   process.stdout.write(`${heldLabMarker}${JSON.stringify(lab.info)}\n`)
   await new Promise<void>((resolve) => {
-    process.stdin.once('end', resolve).once('close', resolve).once('error', () => resolve())
+    process.stdin
+      .once('end', resolve)
+      .once('close', resolve)
+      .once('error', () => resolve())
     process.stdin.resume()
   })
   await phase('lab stop', () => lab.stop())

@@ -35,7 +35,10 @@ function allureLinks(results: AllureResult[]): Map<string, string> {
 }
 
 function firstLine(message: string | undefined): string | undefined {
-  return message?.split('\n').find((l) => l.trim())?.trim()
+  return message
+    ?.split('\n')
+    .find((l) => l.trim())
+    ?.trim()
 }
 
 /**
@@ -94,6 +97,11 @@ export async function readKernelIdentity(dir: string): Promise<KernelIdentity | 
 /** What a kernel's reports folder holds: results (undefined if vitest wrote none) and the lab's record. */
 export async function readKernelRun(dir: string, reportsRoot: string, root: string): Promise<{ results?: CheckResult[]; kernel?: KernelIdentity }> {
   const html = path.join(dir, 'html', 'index.html')
-  const report = (await fs.access(html).then(() => true, () => false)) ? path.relative(reportsRoot, html) : undefined
+  const report = (await fs.access(html).then(
+    () => true,
+    () => false,
+  ))
+    ? path.relative(reportsRoot, html)
+    : undefined
   return { results: await readRunResults(dir, root, report), kernel: await readKernelIdentity(dir) }
 }

@@ -38,13 +38,21 @@ export async function listTests(root: string, vitestArgs: string[]): Promise<Tes
   }
   try {
     const failure = await new Promise<string | undefined>((resolve) => {
-      execFile(process.execPath, [vitestBin, 'list', '--config', listConfig, '--project', 'suites', `--json=${out}`, ...vitestArgs], { cwd: root, env, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
-        resolve(err ? (stderr.split('\n').find((l) => /error/i.test(l) && !/⎯/.test(l)) ?? stderr.split('\n').find((l) => l.trim()) ?? err.message).trim() : undefined)
-      })
+      execFile(
+        process.execPath,
+        [vitestBin, 'list', '--config', listConfig, '--project', 'suites', `--json=${out}`, ...vitestArgs],
+        { cwd: root, env, maxBuffer: 16 << 20 },
+        (err, _stdout, stderr) => {
+          resolve(err ? (stderr.split('\n').find((l) => /error/i.test(l) && !/⎯/.test(l)) ?? stderr.split('\n').find((l) => l.trim()) ?? err.message).trim() : undefined)
+        },
+      )
     })
     if (failure) return { problem: failure }
     // No file when collecting failed (a file that does not load): vitest printed the errors instead.
-    const listed = await fs.readFile(out, 'utf8').then((t) => JSON.parse(t) as { name: string; file: string }[], () => undefined)
+    const listed = await fs.readFile(out, 'utf8').then(
+      (t) => JSON.parse(t) as { name: string; file: string }[],
+      () => undefined,
+    )
     if (!listed) return { problem: 'vitest list wrote no list (a suite file could not be loaded)' }
     return { tests: listed.map((t) => ({ file: path.relative(root, t.file), name: t.name })) }
   } finally {

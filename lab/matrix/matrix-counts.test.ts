@@ -7,7 +7,8 @@ import { plural } from './plural'
 
 const file = 'suites/schedulers/schedulers.test.ts'
 const rr = 'schedulers: the rule of each one, on a NAT service with three real servers > rr and wrr: turns > rr: 9 requests cycle strictly'
-const threshold = 'schedulers: the rule of each one, on a NAT service with three real servers > thresholds -x/-y > over -x 3 a server gets no new connections until it drops below -y 2'
+const threshold =
+  'schedulers: the rule of each one, on a NAT service with three real servers > thresholds -x/-y > over -x 3 a server gets no new connections until it drops below -y 2'
 
 function result(name: string, outcome: Outcome): CheckResult {
   return { id: `${file} > ${name}`, file, titles: name.split(' > '), outcome, note: outcome === 'skipped' ? 'this kernel has no twos scheduler' : undefined }

@@ -35,7 +35,11 @@ export function countMatrix(m: Matrix): MatrixCounts {
 }
 
 /** Zero flaky, differing or not-run counts are left out: they are the exception. */
-const list = (parts: [number, string][], always: number) => parts.filter(([n], i) => i < always || n > 0).map(([n, what]) => `${n} ${what}`).join(', ')
+const list = (parts: [number, string][], always: number) =>
+  parts
+    .filter(([n], i) => i < always || n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ')
 
 /** `99 checks on 4 kernels: checks 99 passed, ...; cells (check × kernel) 392 passed, 0 failed, 4 skipped (4 known differences)` */
 export function describeCounts(m: Matrix): string {
@@ -43,7 +47,25 @@ export function describeCounts(m: Matrix): string {
   const registered = (o: keyof typeof known) => (known[o] ? ` (${plural(known[o], 'known difference')})` : '')
   const runs = Math.max(1, ...m.columns.map((c) => c.runs ?? 1))
   const scope = `${plural(m.rows.length, 'check')} on ${plural(m.columns.length, 'kernel')}${runs > 1 ? `, ${plural(runs, 'run')} each` : ''}`
-  const rows = list([[checks.passed, 'passed'], [checks.failed, 'failed'], [checks.skipped, 'skipped'], [checks.flaky, 'flaky'], [checks.differs, 'differ between kernels']], 3)
-  const perCell = list([[cells.passed, `passed${registered('passed')}`], [cells.failed, `failed${registered('failed')}`], [cells.skipped, `skipped${registered('skipped')}`], [cells.flaky, 'flaky'], [cells.notRun, 'not run']], 3)
+  const rows = list(
+    [
+      [checks.passed, 'passed'],
+      [checks.failed, 'failed'],
+      [checks.skipped, 'skipped'],
+      [checks.flaky, 'flaky'],
+      [checks.differs, 'differ between kernels'],
+    ],
+    3,
+  )
+  const perCell = list(
+    [
+      [cells.passed, `passed${registered('passed')}`],
+      [cells.failed, `failed${registered('failed')}`],
+      [cells.skipped, `skipped${registered('skipped')}`],
+      [cells.flaky, 'flaky'],
+      [cells.notRun, 'not run'],
+    ],
+    3,
+  )
   return `${scope}: checks ${rows}; cells (check × kernel) ${perCell}`
 }

@@ -57,9 +57,18 @@ describe('the matrix of several runs', () => {
 
   it('shows per cell how many runs passed', () => {
     expect(m.rows.map((r) => r.cells.map((c) => [c.state, `${c.tally?.passed}/${c.runs}`]))).toEqual([
-      [['passed', '5/5'], ['passed', '5/5']],
-      [['failed', '0/5'], ['passed', '5/5']],
-      [['flaky', '3/5'], ['passed', '5/5']],
+      [
+        ['passed', '5/5'],
+        ['passed', '5/5'],
+      ],
+      [
+        ['failed', '0/5'],
+        ['passed', '5/5'],
+      ],
+      [
+        ['flaky', '3/5'],
+        ['passed', '5/5'],
+      ],
     ])
   })
 
@@ -85,7 +94,15 @@ describe('the matrix of several runs', () => {
   })
 
   it('a run that wrote no results fails the matrix, the kernel keeping the results of its other runs', () => {
-    const partial = buildMatrix([{ ...column('bullseye', mergeRuns(runs.slice(0, 1).map((r) => r.map((c) => ({ ...c, outcome: 'passed' as const })))), 2), runProblems: ['run 2/2: the suites wrote no results (vitest exited with 2)'] }], [])
+    const partial = buildMatrix(
+      [
+        {
+          ...column('bullseye', mergeRuns(runs.slice(0, 1).map((r) => r.map((c) => ({ ...c, outcome: 'passed' as const })))), 2),
+          runProblems: ['run 2/2: the suites wrote no results (vitest exited with 2)'],
+        },
+      ],
+      [],
+    )
     expect(partial.failed).toBe(true)
     expect(partial.problems).toEqual(['bullseye: run 2/2: the suites wrote no results (vitest exited with 2)'])
     expect(partial.rows[0].cells[0]).toMatchObject({ state: 'passed', tally: { passed: 1 }, runs: 2 })

@@ -3,8 +3,12 @@ import { parsePhaseLine, parseProgressLine, progressMarker, type ProgressEvent }
 import { KernelProgress } from './progress-printer'
 
 describe('progress of a kernel run', () => {
-  it('reads the lab\'s phase lines and the reporter\'s markers, and nothing else', () => {
-    expect(parsePhaseLine('[lab   38.0s] boot 5.10.0-46-cloud-amd64 (tcg) and wait for dockerd: 27.5 s')).toEqual({ phase: 'boot (tcg) until dockerd answers', seconds: 27.5, failed: false })
+  it("reads the lab's phase lines and the reporter's markers, and nothing else", () => {
+    expect(parsePhaseLine('[lab   38.0s] boot 5.10.0-46-cloud-amd64 (tcg) and wait for dockerd: 27.5 s')).toEqual({
+      phase: 'boot (tcg) until dockerd answers',
+      seconds: 27.5,
+      failed: false,
+    })
     expect(parsePhaseLine('[lab  300.1s] lab ready: failed after 299.0 s')).toMatchObject({ phase: 'lab ready', failed: true })
     expect(parsePhaseLine('[lab   38.0s] lab: vm (LVS_LAB=vm asks for the kernel lab VM); kernel 5.10.0-46')).toBeUndefined()
     expect(parseProgressLine(`${progressMarker}{"event":"file","file":"suites/nat/nat.test.ts"}`)).toEqual({ event: 'file', file: 'suites/nat/nat.test.ts' })
@@ -14,7 +18,12 @@ describe('progress of a kernel run', () => {
   it('prints the kernel, the elapsed times, the test and the counts so far', () => {
     const lines: string[] = []
     let now = 1_000
-    const p = new KernelProgress('trixie 6.12', 0, (l) => lines.push(l), () => now)
+    const p = new KernelProgress(
+      'trixie 6.12',
+      0,
+      (l) => lines.push(l),
+      () => now,
+    )
     now = 65_000
     p.event({ event: 'test', file: 'suites/nat/nat.test.ts', titles: ['NAT', 'rr alternates'], state: 'passed' })
     p.event({ event: 'test', file: 'suites/nat/nat.test.ts', titles: ['NAT', 'twos'], state: 'skipped', detail: 'no ip_vs_twos' })
@@ -26,7 +35,12 @@ describe('progress of a kernel run', () => {
 
   it('counts a file that could not run as a failure and keeps why', () => {
     const lines: string[] = []
-    const p = new KernelProgress('bullseye 5.10', 0, (l) => lines.push(l), () => 0)
+    const p = new KernelProgress(
+      'bullseye 5.10',
+      0,
+      (l) => lines.push(l),
+      () => 0,
+    )
     p.event({ event: 'file-error', file: 'suites/fwm/fwm.test.ts', detail: 'TypeError: clientAddressPool is not a function' })
     expect(p.fileErrors).toEqual(['suites/fwm/fwm.test.ts could not run: TypeError: clientAddressPool is not a function'])
     expect(lines).toEqual(['[matrix   0:00] bullseye 5.10   0:00  suites/fwm/fwm.test.ts ✗ could not run: TypeError: clientAddressPool is not a function'])
@@ -34,7 +48,12 @@ describe('progress of a kernel run', () => {
 
   it('with --repeat, says which run each line is about, and counts each run apart', () => {
     const lines: string[] = []
-    const p = new KernelProgress('sid 7', 0, (l) => lines.push(l), () => 0)
+    const p = new KernelProgress(
+      'sid 7',
+      0,
+      (l) => lines.push(l),
+      () => 0,
+    )
     const test: ProgressEvent = { event: 'test', file: 'suites/nat/nat.test.ts', titles: ['NAT', 'rr alternates'], state: 'passed' }
     p.startRun(1, 2)
     p.event(test)

@@ -47,7 +47,9 @@ describe('the registry as shipped', () => {
   })
 
   it('excuses no other check, not even one beside them or one whose name says twos', () => {
-    const beside = named('schedulers: the rule of each one, on a NAT service with three real servers > thresholds -x/-y > over -x 3 a server gets no new connections until it drops below -y 2')
+    const beside = named(
+      'schedulers: the rule of each one, on a NAT service with three real servers > thresholds -x/-y > over -x 3 a server gets no new connections until it drops below -y 2',
+    )
     const saysTwos = named('schedulers: the rule of each one, on a NAT service with three real servers > twos: the less loaded of two random picks > twos: something new')
     expect(knownDifference(knownDifferences, beside, 'bullseye')).toBeUndefined()
     expect(knownDifference(knownDifferences, saysTwos, 'bullseye')).toBeUndefined()

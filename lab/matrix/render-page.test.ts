@@ -14,13 +14,34 @@ const results = checkResults({
   report: 'kernels/bullseye/html/index.html',
 })
 const bullseye: KernelColumn = {
-  series: 'bullseye', line: '5.10', state: 'ran', results, seconds: 141,
+  series: 'bullseye',
+  line: '5.10',
+  state: 'ran',
+  results,
+  seconds: 141,
   kernel: { package: 'linux-image-5.10.0-46-cloud-amd64', packageVersion: '5.10.262-1', release: '5.10.0-46-cloud-amd64', labMode: 'vm', accel: 'tcg' },
-  report: 'kernels/bullseye/html/index.html', log: 'kernels/bullseye/run.log',
-  timings: [{ phase: 'boot', seconds: 27.5 }, { phase: 'total', seconds: 141 }],
+  report: 'kernels/bullseye/html/index.html',
+  log: 'kernels/bullseye/run.log',
+  timings: [
+    { phase: 'boot', seconds: 27.5 },
+    { phase: 'total', seconds: 141 },
+  ],
 }
-const sid: KernelColumn = { series: 'sid', line: '7', state: 'fetch-failed', problem: 'cannot read the Debian archive for sid <mirror>', results: [], seconds: 3, timings: [], log: 'kernels/sid/run.log' }
-const page = renderMatrixPage(buildMatrix([bullseye, sid], []), [{ check: /\btwos\b/i, kernels: ['bullseye'], outcome: 'skipped', reason: 'no ip_vs_twos' }], new Date('2026-01-01T00:00:00Z'))
+const sid: KernelColumn = {
+  series: 'sid',
+  line: '7',
+  state: 'fetch-failed',
+  problem: 'cannot read the Debian archive for sid <mirror>',
+  results: [],
+  seconds: 3,
+  timings: [],
+  log: 'kernels/sid/run.log',
+}
+const page = renderMatrixPage(
+  buildMatrix([bullseye, sid], []),
+  [{ check: /\btwos\b/i, kernels: ['bullseye'], outcome: 'skipped', reason: 'no ip_vs_twos' }],
+  new Date('2026-01-01T00:00:00Z'),
+)
 
 describe('renderMatrixPage', () => {
   it('is one self-contained file: no script, no stylesheet or image to fetch, no absolute link', () => {
@@ -31,7 +52,7 @@ describe('renderMatrixPage', () => {
     for (const h of hrefs) expect(h).toMatch(/^kernels\/(bullseye|sid)\//)
   })
 
-  it('links every cell to its evidence in the kernel\'s report', () => {
+  it("links every cell to its evidence in the kernel's report", () => {
     for (const r of results) expect(page).toContain(`href="${r.evidence}"`)
     expect(results[0].evidence).toMatch(/^kernels\/bullseye\/html\/index\.html#\/[0-9a-f]{32}$/)
   })

@@ -67,15 +67,26 @@ function rowsByFile(m: Matrix): string {
 function timings(m: Matrix): string {
   const phases = [...new Set(m.columns.flatMap((c) => c.timings.map((t) => t.phase)))]
   const head = `<tr><th>phase</th>${m.columns.map((c) => `<th>${escape(c.series)}</th>`).join('')}</tr>`
-  const body = phases.map((p) => `<tr><td>${escape(p)}</td>${m.columns.map((c) => {
-    const t = c.timings.find((x) => x.phase === p)
-    return `<td class="num">${t ? `${t.seconds.toFixed(1)} s` : ''}</td>`
-  }).join('')}</tr>`)
+  const body = phases.map(
+    (p) =>
+      `<tr><td>${escape(p)}</td>${m.columns
+        .map((c) => {
+          const t = c.timings.find((x) => x.phase === p)
+          return `<td class="num">${t ? `${t.seconds.toFixed(1)} s` : ''}</td>`
+        })
+        .join('')}</tr>`,
+  )
   return `<table class="timings">${head}${body.join('')}</table>`
 }
 
 function registry(entries: KnownDifference[]): string {
-  const items = entries.map((d) => `<li>${[d.check].flat().map((c) => `<code>${escape(String(c))}</code>`).join(', ')} on ${d.kernels.map(escape).join(', ')}: ${escape(d.outcome)}. ${escape(d.reason)}</li>`)
+  const items = entries.map(
+    (d) =>
+      `<li>${[d.check]
+        .flat()
+        .map((c) => `<code>${escape(String(c))}</code>`)
+        .join(', ')} on ${d.kernels.map(escape).join(', ')}: ${escape(d.outcome)}. ${escape(d.reason)}</li>`,
+  )
   return `<ul>${items.join('')}</ul>`
 }
 

@@ -32,7 +32,9 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   }
   const version = k.kernel ? `${k.kernel.package} ${k.kernel.packageVersion}` : 'the lab chooses the engine'
   if (args.repeat > 1) {
-    progress.line(`kernel ${position}: ${version}; ${plural(args.repeat, 'run')} on one lab, each run's full output in ${path.relative(process.cwd(), path.join(dir, 'runs', '<run>', 'run.log'))}`)
+    progress.line(
+      `kernel ${position}: ${version}; ${plural(args.repeat, 'run')} on one lab, each run's full output in ${path.relative(process.cwd(), path.join(dir, 'runs', '<run>', 'run.log'))}`,
+    )
     return runRepeated({ kernel: k, dir, reportsRoot, vitestArgs: args.vitestArgs, forceVm: args.explicit, repeat: args.repeat, progress, fetch, base })
   }
   progress.line(`kernel ${position}: ${version}; full output in ${path.relative(process.cwd(), path.join(dir, 'run.log'))}`)
@@ -40,7 +42,10 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
 
   const t0 = Date.now()
   let reportProblem: string | undefined
-  const hasResults = await fs.access(path.join(dir, 'allure-results')).then(() => true, () => false)
+  const hasResults = await fs.access(path.join(dir, 'allure-results')).then(
+    () => true,
+    () => false,
+  )
   if (hasResults) {
     await generateReport(dir, `LVS conformance on ${k.kernel ? `${k.kernel.release} (${k.kernel.packageVersion})` : series.name}`).catch((err: Error) => {
       reportProblem = err.message.split('\n')[0]
@@ -48,10 +53,18 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   }
   const reportSeconds = (Date.now() - t0) / 1000
   const { results, kernel } = await readKernelRun(dir, reportsRoot, process.cwd())
-  const timings: PhaseTiming[] = [...fetch, ...run.phases, { phase: 'suites', seconds: Math.max(0, run.seconds - labOverhead(run.phases)) }, { phase: 'report', seconds: reportSeconds }]
+  const timings: PhaseTiming[] = [
+    ...fetch,
+    ...run.phases,
+    { phase: 'suites', seconds: Math.max(0, run.seconds - labOverhead(run.phases)) },
+    { phase: 'report', seconds: reportSeconds },
+  ]
   const seconds = k.seconds + run.seconds + reportSeconds
   timings.push({ phase: 'total', seconds })
-  const links = { log: path.relative(reportsRoot, run.log), report: kernel && hasResults && !reportProblem ? path.relative(reportsRoot, path.join(dir, 'html', 'index.html')) : undefined }
+  const links = {
+    log: path.relative(reportsRoot, run.log),
+    report: kernel && hasResults && !reportProblem ? path.relative(reportsRoot, path.join(dir, 'html', 'index.html')) : undefined,
+  }
   await fs.writeFile(path.join(dir, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`)
   const { passed, failed, skipped } = progress.counts
   if (!results || results.length === 0) {
@@ -80,7 +93,14 @@ export async function runMatrix(args: ConformanceArgs, toRun: KernelToRun[], rep
   const page = path.join(reportsRoot, 'matrix.html')
   await fs.mkdir(reportsRoot, { recursive: true })
   await fs.writeFile(page, renderMatrixPage(matrix, knownDifferences, new Date()))
-  const record = { generatedAt: new Date().toISOString(), failed: matrix.failed, problems: matrix.problems, counts: countMatrix(matrix), columns: columns.map(({ results, ...c }) => ({ ...c, checks: results.length })), rows: matrix.rows }
+  const record = {
+    generatedAt: new Date().toISOString(),
+    failed: matrix.failed,
+    problems: matrix.problems,
+    counts: countMatrix(matrix),
+    columns: columns.map(({ results, ...c }) => ({ ...c, checks: results.length })),
+    rows: matrix.rows,
+  }
   await fs.writeFile(path.join(reportsRoot, 'matrix.json'), `${JSON.stringify(record, null, 2)}\n`)
   return { matrix, page }
 }

@@ -23,7 +23,13 @@ const tests = ['rr alternates', 'replies go back through the director']
 function writeRun(dir: string, i: number, outcomes: string[] | undefined): void {
   mkdirSync(path.join(dir, 'allure-results'), { recursive: true })
   if (!outcomes) return
-  const assertionResults = tests.map((title, k) => ({ ancestorTitles: ['NAT'], title, fullName: `NAT ${title}`, status: outcomes[k], failureMessages: outcomes[k] === 'failed' ? [`AssertionError: broke in run ${i}`] : [] }))
+  const assertionResults = tests.map((title, k) => ({
+    ancestorTitles: ['NAT'],
+    title,
+    fullName: `NAT ${title}`,
+    status: outcomes[k],
+    failureMessages: outcomes[k] === 'failed' ? [`AssertionError: broke in run ${i}`] : [],
+  }))
   writeFileSync(path.join(dir, 'vitest.json'), JSON.stringify({ testResults: [{ name: path.join(process.cwd(), file), assertionResults }] }))
   tests.forEach((title, k) => {
     const uuid = `run${i}-test${k}`
@@ -40,8 +46,22 @@ let labGone: string | undefined
 
 function spec(repeat: number) {
   const dir = path.join(reports, 'kernels', 'bookworm')
-  const kernel = { request: { wanted: 'bookworm', series: { name: 'bookworm', line: '6.1', suites: [] } }, kernel: { series: 'bookworm', package: 'linux-image-6.1.0-57-cloud-amd64', packageVersion: '6.1.192-2', release: '6.1.0-57-cloud-amd64' }, seconds: 1 }
-  return { kernel: kernel as never, dir, reportsRoot: reports, vitestArgs: ['suites/nat'], forceVm: true, repeat, progress: new KernelProgress('bookworm 6.1', 0, (l) => lines.push(l)), fetch: [{ phase: 'fetch kernel', seconds: 1 }], base: { series: 'bookworm', line: '6.1' } }
+  const kernel = {
+    request: { wanted: 'bookworm', series: { name: 'bookworm', line: '6.1', suites: [] } },
+    kernel: { series: 'bookworm', package: 'linux-image-6.1.0-57-cloud-amd64', packageVersion: '6.1.192-2', release: '6.1.0-57-cloud-amd64' },
+    seconds: 1,
+  }
+  return {
+    kernel: kernel as never,
+    dir,
+    reportsRoot: reports,
+    vitestArgs: ['suites/nat'],
+    forceVm: true,
+    repeat,
+    progress: new KernelProgress('bookworm 6.1', 0, (l) => lines.push(l)),
+    fetch: [{ phase: 'fetch kernel', seconds: 1 }],
+    base: { series: 'bookworm', line: '6.1' },
+  }
 }
 
 /** Each run's outcomes, in order; undefined for a run that writes nothing. */
@@ -52,7 +72,13 @@ function runsWith(outcomes: (string[] | undefined)[]): void {
     writeRun(s.dir, i, outcomes[i - 1])
     outcomes[i - 1]?.forEach((state, k) => s.progress.event({ event: 'test', file, titles: ['NAT', tests[k]], state: state as 'passed' | 'failed' }))
     if (i === 2 && labGoneAfterRun2) labGone = 'qemu exited'
-    return { exitCode: outcomes[i - 1] ? 0 : 2, phases: [{ phase: 'lab ready', seconds: 2 }], labError: outcomes[i - 1] ? undefined : 'LVS_LAB=docker, but no Docker engine answers', seconds: 10, log: path.join(s.dir, 'run.log') }
+    return {
+      exitCode: outcomes[i - 1] ? 0 : 2,
+      phases: [{ phase: 'lab ready', seconds: 2 }],
+      labError: outcomes[i - 1] ? undefined : 'LVS_LAB=docker, but no Docker engine answers',
+      seconds: 10,
+      log: path.join(s.dir, 'run.log'),
+    }
   })
 }
 let labGoneAfterRun2 = false
@@ -65,8 +91,16 @@ beforeEach(() => {
   labGoneAfterRun2 = false
   holdLab.mockReset().mockImplementation(async (s: { dir: string }) => {
     mkdirSync(path.join(s.dir, 'lab'), { recursive: true })
-    writeFileSync(path.join(s.dir, 'lab', 'lab.json'), JSON.stringify({ mode: 'vm', kernelRelease: '6.1.0-57-cloud-amd64', kernelPackage: 'linux-image-6.1.0-57-cloud-amd64', kernelPackageVersion: '6.1.192-2', accel: 'tcg' }))
-    return { info: { dockerHost: 'tcp://127.0.0.1:40123' }, phases: [{ phase: 'boot (tcg) until dockerd answers', seconds: 15 }], gone: () => labGone, stop: async () => void (stopped = true) }
+    writeFileSync(
+      path.join(s.dir, 'lab', 'lab.json'),
+      JSON.stringify({ mode: 'vm', kernelRelease: '6.1.0-57-cloud-amd64', kernelPackage: 'linux-image-6.1.0-57-cloud-amd64', kernelPackageVersion: '6.1.192-2', accel: 'tcg' }),
+    )
+    return {
+      info: { dockerHost: 'tcp://127.0.0.1:40123' },
+      phases: [{ phase: 'boot (tcg) until dockerd answers', seconds: 15 }],
+      gone: () => labGone,
+      stop: async () => void (stopped = true),
+    }
   })
   generateReport.mockReset().mockImplementation(async (dir: string) => {
     mkdirSync(path.join(dir, 'html'), { recursive: true })
@@ -77,7 +111,11 @@ beforeEach(() => {
 
 describe('runRepeated', () => {
   it('boots one lab, runs the suites against it each time, and keeps every run apart', async () => {
-    runsWith([['passed', 'passed'], ['passed', 'failed'], ['passed', 'passed']])
+    runsWith([
+      ['passed', 'passed'],
+      ['passed', 'failed'],
+      ['passed', 'passed'],
+    ])
     const column = await runRepeated(spec(3))
     expect(holdLab).toHaveBeenCalledTimes(1)
     expect(runKernel.mock.calls.map(([s]) => [path.relative(reports, s.dir), s.dockerHost, s.forceVm])).toEqual([
@@ -86,14 +124,26 @@ describe('runRepeated', () => {
       ['kernels/bookworm/runs/3', 'tcp://127.0.0.1:40123', false],
     ])
     expect(stopped).toBe(true)
-    expect(column).toMatchObject({ state: 'ran', runs: 3, runProblems: [], report: 'kernels/bookworm/html/index.html', kernel: { package: 'linux-image-6.1.0-57-cloud-amd64', labMode: 'vm' } })
-    expect(column.results.map((r) => r.tally)).toEqual([{ passed: 3, failed: 0, skipped: 0 }, { passed: 2, failed: 1, skipped: 0 }])
+    expect(column).toMatchObject({
+      state: 'ran',
+      runs: 3,
+      runProblems: [],
+      report: 'kernels/bookworm/html/index.html',
+      kernel: { package: 'linux-image-6.1.0-57-cloud-amd64', labMode: 'vm' },
+    })
+    expect(column.results.map((r) => r.tally)).toEqual([
+      { passed: 3, failed: 0, skipped: 0 },
+      { passed: 2, failed: 1, skipped: 0 },
+    ])
     expect(column.timings.map((t) => t.phase)).toEqual(['fetch kernel', 'boot (tcg) until dockerd answers', 'run 1/3', 'run 2/3', 'run 3/3', 'suites', 'report', 'total'])
     expect(column.timings.find((t) => t.phase === 'suites')?.seconds).toBe(24)
   })
 
   it('writes one report of every run, each result naming its run, and links cells to the last run', async () => {
-    runsWith([['passed', 'passed'], ['passed', 'failed']])
+    runsWith([
+      ['passed', 'passed'],
+      ['passed', 'failed'],
+    ])
     const column = await runRepeated(spec(2))
     const merged = path.join(reports, 'kernels/bookworm/allure-results')
     expect(readdirSync(merged).sort()).toEqual(['run1-test0-result.json', 'run1-test1-result.json', 'run2-test0-result.json', 'run2-test1-result.json'])
@@ -105,7 +155,10 @@ describe('runRepeated', () => {
   })
 
   it('a flaky check fails the matrix; the lines say which run is running', async () => {
-    runsWith([['passed', 'passed'], ['passed', 'failed']])
+    runsWith([
+      ['passed', 'passed'],
+      ['passed', 'failed'],
+    ])
     const m = buildMatrix([await runRepeated(spec(2))], [])
     expect(m.rows.map((r) => r.verdict)).toEqual(['passed', 'flaky'])
     expect(m.failed).toBe(true)
@@ -118,11 +171,11 @@ describe('runRepeated', () => {
     runsWith([['passed', 'passed'], undefined, ['passed', 'passed']])
     const column = await runRepeated(spec(4))
     expect(runKernel).toHaveBeenCalledTimes(2)
-    expect(column.runProblems).toEqual([
-      'run 2/4: LVS_LAB=docker, but no Docker engine answers',
-      'runs 3 to 4 of 4 did not run: the lab went away (qemu exited)',
+    expect(column.runProblems).toEqual(['run 2/4: LVS_LAB=docker, but no Docker engine answers', 'runs 3 to 4 of 4 did not run: the lab went away (qemu exited)'])
+    expect(column.results.map((r) => r.tally)).toEqual([
+      { passed: 1, failed: 0, skipped: 0 },
+      { passed: 1, failed: 0, skipped: 0 },
     ])
-    expect(column.results.map((r) => r.tally)).toEqual([{ passed: 1, failed: 0, skipped: 0 }, { passed: 1, failed: 0, skipped: 0 }])
     expect(buildMatrix([column], []).failed).toBe(true)
   })
 

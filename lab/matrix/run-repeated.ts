@@ -27,7 +27,11 @@ export interface RepeatSpec {
   base: Pick<KernelColumn, 'series' | 'line'>
 }
 
-const exists = (file: string) => fs.access(file).then(() => true, () => false)
+const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  )
 
 /**
  * `--repeat N` on one kernel: its lab started once and held up (held-lab.ts), the suites run N
@@ -51,7 +55,17 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
     await closeLog()
     progress.line(`could not be booted: ${held.problem}`)
     const seconds = k.seconds + (Date.now() - t0) / 1000
-    return { ...spec.base, state: 'lab-failed', problem: held.problem, kernel: await readKernelIdentity(dir), ...links, results: [], runs: repeat, timings: [...spec.fetch, { phase: 'total', seconds }], seconds }
+    return {
+      ...spec.base,
+      state: 'lab-failed',
+      problem: held.problem,
+      kernel: await readKernelIdentity(dir),
+      ...links,
+      results: [],
+      runs: repeat,
+      timings: [...spec.fetch, { phase: 'total', seconds }],
+      seconds,
+    }
   }
 
   const runDirs: string[] = []
@@ -67,7 +81,15 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
     }
     progress.startRun(i, repeat)
     const runDir = path.join(dir, 'runs', String(i))
-    const run = await runKernel({ kernel: spec.base.series, dir: runDir, forceVm: false, dockerHost: held.info.dockerHost, prefetched: true, vitestArgs: spec.vitestArgs, progress })
+    const run = await runKernel({
+      kernel: spec.base.series,
+      dir: runDir,
+      forceVm: false,
+      dockerHost: held.info.dockerHost,
+      prefetched: true,
+      vitestArgs: spec.vitestArgs,
+      progress,
+    })
     runDirs.push(runDir)
     runTimings.push({ phase: `run ${i}/${repeat}`, seconds: run.seconds })
     suites += Math.max(0, run.seconds - labOverhead(run.phases))
@@ -90,7 +112,14 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
   const tr = Date.now()
   await mergeAllureResults(runDirs, path.join(dir, 'allure-results'))
   const ipvsadm = runDirs.map((d) => path.join(d, 'lab', 'ipvsadm-version.txt')).reverse()
-  for (const file of ipvsadm) if (await fs.copyFile(file, path.join(dir, 'lab', 'ipvsadm-version.txt')).then(() => true, () => false)) break
+  for (const file of ipvsadm)
+    if (
+      await fs.copyFile(file, path.join(dir, 'lab', 'ipvsadm-version.txt')).then(
+        () => true,
+        () => false,
+      )
+    )
+      break
   let reportProblem: string | undefined
   const hasResults = (await fs.readdir(path.join(dir, 'allure-results'))).some((n) => n.endsWith('-result.json'))
   const title = `LVS conformance on ${k.kernel ? `${k.kernel.release} (${k.kernel.packageVersion})` : spec.base.series}, ${plural(runDirs.length, 'run')}`
@@ -100,7 +129,14 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
 
   const perRun = (await Promise.all(runDirs.map((d) => readRunResults(d, process.cwd(), report)))).filter((r): r is CheckResult[] => Boolean(r))
   const seconds = k.seconds + (Date.now() - t0) / 1000
-  const timings: PhaseTiming[] = [...spec.fetch, ...held.phases, ...runTimings, { phase: 'suites', seconds: suites }, { phase: 'report', seconds: reportSeconds }, { phase: 'total', seconds }]
+  const timings: PhaseTiming[] = [
+    ...spec.fetch,
+    ...held.phases,
+    ...runTimings,
+    { phase: 'suites', seconds: suites },
+    { phase: 'report', seconds: reportSeconds },
+    { phase: 'total', seconds },
+  ]
   await fs.writeFile(path.join(dir, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`)
   const column = { ...spec.base, kernel: await readKernelIdentity(dir), ...links, report, runs: repeat, timings, seconds }
   if (perRun.length === 0) {
@@ -111,7 +147,9 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
   const results = mergeRuns(perRun)
   const flaky = results.filter((r) => isFlaky(r.tally!)).length
   const steady = (o: CheckResult['outcome']) => results.filter((r) => !isFlaky(r.tally!) && r.outcome === o).length
-  progress.line(`done: ${plural(perRun.length, 'run')} of ${repeat} in ${seconds.toFixed(0)} s; checks ${steady('passed')} passed in every run, ${steady('failed')} failed, ${steady('skipped')} skipped, ${flaky} flaky${reportProblem ? `; no HTML report (${reportProblem})` : ''}`)
+  progress.line(
+    `done: ${plural(perRun.length, 'run')} of ${repeat} in ${seconds.toFixed(0)} s; checks ${steady('passed')} passed in every run, ${steady('failed')} failed, ${steady('skipped')} skipped, ${flaky} flaky${reportProblem ? `; no HTML report (${reportProblem})` : ''}`,
+  )
   progress.line(`timings: ${timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`).join('; ')}`)
   return { ...column, state: 'ran', results, runProblems, fileErrors, report }
 }

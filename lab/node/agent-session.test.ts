@@ -62,7 +62,16 @@ describe('AgentSession', () => {
 })
 
 describe('failureMessage', () => {
-  const result: CommandResult = { node: 'director', script: 'set -e\nipvsadm -A -t 10.0.0.10:80\nipvsadm -L -n', exitCode: 2, stdout: '', stderr: 'warning\nMemory allocation problem\n', seconds: 0.2, deadlinePassed: false, deadlineSeconds: 60 }
+  const result: CommandResult = {
+    node: 'director',
+    script: 'set -e\nipvsadm -A -t 10.0.0.10:80\nipvsadm -L -n',
+    exitCode: 2,
+    stdout: '',
+    stderr: 'warning\nMemory allocation problem\n',
+    seconds: 0.2,
+    deadlinePassed: false,
+    deadlineSeconds: 60,
+  }
   it('names the node, the first line of the script (not the set -e of LabNode.sh) and the last line it printed', () => {
     expect(failureMessage(result)).toBe('director: `ipvsadm -A -t 10.0.0.10:80` exited 2: Memory allocation problem')
   })

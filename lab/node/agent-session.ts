@@ -130,8 +130,7 @@ export class AgentSession {
     const id = `c${++this.seq}`
     const deadlineSeconds = Math.max(0.001, Math.round(deadlineMs) / 1000)
     const at = Date.now()
-    const record = (r: Partial<Answer> & { error?: string }) =>
-      transcript.record({ at, node: this.node, script, deadlineSeconds, seconds: (Date.now() - at) / 1000, ...r })
+    const record = (r: Partial<Answer> & { error?: string }) => transcript.record({ at, node: this.node, script, deadlineSeconds, seconds: (Date.now() - at) / 1000, ...r })
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = this.pending.filter((p) => p.id !== id)

@@ -40,7 +40,7 @@ describe('attachOnFailure', () => {
     throw new Error('the check failed')
   })
 
-  test('attaches the failing test\'s commands and kernel log, and reads nothing for the passing one', () => {
+  test("attaches the failing test's commands and kernel log, and reads nothing for the passing one", () => {
     expect(scripts).toHaveLength(1)
     expect(attached.map((a) => a.name)).toEqual(['commands sent to the nodes', 'kernel log'])
     const [commands, log] = attached.map((a) => a.text)

@@ -29,7 +29,7 @@ describe('the kernel log of a window', () => {
   it('keeps the lines of the window, widened by the slack', () => {
     const lines = parseKernelLog(sample, readAt)
     const texts = (start: number, end: number, slack = 0) => inWindow(lines, boot + start * 1000, boot + end * 1000, slack).map((l) => l.uptime)
-    expect(texts(245, 251)).toEqual([245.5, 245.872010, 250])
+    expect(texts(245, 251)).toEqual([245.5, 245.87201, 250])
     expect(texts(245.6, 249.9)).toEqual([245.87201])
     expect(texts(245.6, 249.9, 200)).toEqual([245.5, 245.87201, 250])
     expect(texts(297, 299)).toEqual([])
@@ -74,7 +74,9 @@ describe('the kernel log of a window', () => {
   it('gives up on a node that does not answer, and on a dmesg that failed', async () => {
     const silent: ScriptRunner = { run: () => new Promise(() => undefined) }
     await expect(readKernelLog(silent, new Date(), new Date(), { timeoutMs: 100 })).rejects.toThrow('no kernel log within 0.1 s')
-    const refused: ScriptRunner = { run: async () => ({ node: 'client', exitCode: 1, stdout: '1.00 1.00\n', stderr: 'dmesg: read kernel buffer failed: Operation not permitted\n', seconds: 0.1 }) }
+    const refused: ScriptRunner = {
+      run: async () => ({ node: 'client', exitCode: 1, stdout: '1.00 1.00\n', stderr: 'dmesg: read kernel buffer failed: Operation not permitted\n', seconds: 0.1 }),
+    }
     await expect(readKernelLog(refused, new Date(), new Date())).rejects.toThrow('dmesg in client exited 1: dmesg: read kernel buffer failed: Operation not permitted')
   })
 

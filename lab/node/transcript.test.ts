@@ -15,7 +15,7 @@ describe('the command transcript', () => {
     expect(t.since(t.mark())).toEqual({ entries: [], dropped: 0 })
   })
 
-  it('stays bounded, and says how many of a test\'s commands it no longer holds', () => {
+  it("stays bounded, and says how many of a test's commands it no longer holds", () => {
     const t = new Transcript(3)
     const mark = t.mark()
     for (let i = 1; i <= 5; i++) t.record({ ...command, at: t0 + i, script: `c${i}`, exitCode: 0, stdout: 'x'.repeat(5000) })
@@ -36,8 +36,22 @@ describe('the command transcript', () => {
   it('formats one block a command: start, node, outcome, duration, script, then its output indented', () => {
     const t = new Transcript()
     const mark = t.mark()
-    t.record({ ...command, at: t0 + 12_300, script: 'set -e\nipvsadm -L -n', exitCode: 0, stdout: 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n' })
-    t.record({ node: 'client', at: t0 + 13_050, script: 'curl -s http://10.0.0.10/\necho done', exitCode: 7, seconds: 1.5, deadlineSeconds: 30, stderr: 'curl: (7) Failed to connect\n' })
+    t.record({
+      ...command,
+      at: t0 + 12_300,
+      script: 'set -e\nipvsadm -L -n',
+      exitCode: 0,
+      stdout: 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n',
+    })
+    t.record({
+      node: 'client',
+      at: t0 + 13_050,
+      script: 'curl -s http://10.0.0.10/\necho done',
+      exitCode: 7,
+      seconds: 1.5,
+      deadlineSeconds: 30,
+      stderr: 'curl: (7) Failed to connect\n',
+    })
     t.record({ node: 'rs1', at: t0 + 20_000, script: 'sleep 99', exitCode: 124, deadlinePassed: true, seconds: 2.01, deadlineSeconds: 2 })
     t.record({ node: 'rs2', at: t0 + 25_000, script: 'true', seconds: 7, deadlineSeconds: 2, error: 'the agent of rs2 went away' })
     t.record({ ...command, at: t0 + 26_000, script: 'cat big', exitCode: 0, stdout: 'y'.repeat(1000) })

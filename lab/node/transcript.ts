@@ -49,7 +49,10 @@ const lineChars = 200
  * leading blank lines; long lines and long scripts cut, saying how much.
  */
 export function scriptHead(script: string, maxLines = scriptLines): string {
-  const lines = script.replace(/^set -e\n/, '').trim().split('\n')
+  const lines = script
+    .replace(/^set -e\n/, '')
+    .trim()
+    .split('\n')
   const head = lines.slice(0, maxLines).map((l) => (l.length > lineChars ? `${l.slice(0, lineChars)}…` : l))
   if (lines.length > maxLines) head.push(`… (${lines.length - maxLines} more lines)`)
   return head.join('\n')
@@ -101,7 +104,11 @@ export class Transcript {
 /** The process's transcript: AgentSession records every command in it. */
 export const transcript = new Transcript()
 
-const indent = (text: string, prefix: string) => text.replace(/\n$/, '').split('\n').map((l) => `${prefix}${l}`)
+const indent = (text: string, prefix: string) =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
 
 function cut(text: string, length: number): string[] {
   return length > text.length ? [`… (${length - text.length} more characters)`] : []

@@ -15,11 +15,7 @@ import { loopbackPort } from './ports'
  * made once per recipe by one boot that imports the image and powers off cleanly; every
  * later boot attaches it with snapshot=on, so it never changes again.
  */
-export async function bakeDockerDisk(
-  cacheDir: string,
-  roots: BuiltRoots,
-  boot: Omit<GuestSpec, 'disk' | 'snapshot' | 'port' | 'consoleLog'>,
-): Promise<string> {
+export async function bakeDockerDisk(cacheDir: string, roots: BuiltRoots, boot: Omit<GuestSpec, 'disk' | 'snapshot' | 'port' | 'consoleLog'>): Promise<string> {
   const target = path.join(cacheDir, 'disks', `docker-${roots.hash}.img`)
   return buildAtomically(target, async (tmp) => {
     say('baking the docker disk: one boot that imports the node image')

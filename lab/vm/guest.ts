@@ -66,7 +66,12 @@ export class RunningGuest {
     void this.exited.then(() => (gone = true))
     while (Date.now() < deadline) {
       if (gone) {
-        const why = this.stderr.join('').trim().split('\n').find((l) => l.trim()) ?? `qemu exited with ${this.qemu.exitCode}`
+        const why =
+          this.stderr
+            .join('')
+            .trim()
+            .split('\n')
+            .find((l) => l.trim()) ?? `qemu exited with ${this.qemu.exitCode}`
         throw new LabError(`the lab guest stopped while booting (${why})`, `see ${this.spec.consoleLog}`)
       }
       const fatal = this.bootMarks.find((m) => m.includes('FATAL'))
@@ -91,20 +96,44 @@ export function bootGuest(spec: GuestSpec): RunningGuest {
   mkdirSync(path.dirname(spec.consoleLog), { recursive: true })
   const drive = `file=${spec.disk},format=raw,if=virtio,cache=unsafe${spec.snapshot ? ',snapshot=on' : ''}`
   const args = [
-    '--pdeathsig', 'SIGKILL', '--',
+    '--pdeathsig',
+    'SIGKILL',
+    '--',
     'qemu-system-x86_64',
-    '-name', 'lvs-lab',
-    '-machine', 'q35', '-accel', spec.accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
-    '-cpu', spec.accel === 'kvm' ? 'host' : 'max',
-    '-smp', String(spec.cpus), '-m', String(spec.memoryMiB),
-    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-    '-kernel', spec.kernel.vmlinuz, '-initrd', spec.initrd,
-    '-append', 'console=ttyS0 rdinit=/init panic=-1 quiet',
-    '-chardev', 'stdio,id=con,signal=off', '-serial', 'chardev:con',
+    '-name',
+    'lvs-lab',
+    '-machine',
+    'q35',
+    '-accel',
+    spec.accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
+    '-cpu',
+    spec.accel === 'kvm' ? 'host' : 'max',
+    '-smp',
+    String(spec.cpus),
+    '-m',
+    String(spec.memoryMiB),
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-kernel',
+    spec.kernel.vmlinuz,
+    '-initrd',
+    spec.initrd,
+    '-append',
+    'console=ttyS0 rdinit=/init panic=-1 quiet',
+    '-chardev',
+    'stdio,id=con,signal=off',
+    '-serial',
+    'chardev:con',
     // restrict=on: the guest reaches nothing outside; only the Docker API comes in, on loopback.
-    '-netdev', `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${spec.port}-10.0.2.15:2375`,
-    '-device', 'virtio-net-pci,netdev=n0',
-    '-drive', drive,
+    '-netdev',
+    `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${spec.port}-10.0.2.15:2375`,
+    '-device',
+    'virtio-net-pci,netdev=n0',
+    '-drive',
+    drive,
   ]
   // setpriv's parent-death signal: if this process dies hard, qemu dies with it.
   const qemu = spawn('setpriv', args, { stdio: ['pipe', 'pipe', 'pipe'] })

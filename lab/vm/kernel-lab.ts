@@ -37,10 +37,7 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
     await ensureTools(buildTools)
   }
   const [kernel, roots] = await phase('provision kernel and user space', () =>
-    Promise.all([
-      fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'),
-      buildRoots(config.cacheDir, config.mirror),
-    ]),
+    Promise.all([fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'), buildRoots(config.cacheDir, config.mirror)]),
   )
   const initrd = await phase('assemble initramfs', () => assembleInitrd(config.cacheDir, roots, kernel))
   const accel = chooseAccel()

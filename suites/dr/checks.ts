@@ -2,7 +2,7 @@ import type { ArpingReply } from '../../lab/capture/parse-arping'
 import type { Capture, Frame } from '../../lab/capture/parse-tcpdump'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import type { IpvsStatsTable } from '../../lab/ipvs'
-import { verdict, type Verdict } from '../../fixtures/verdict'
+import { verdict, type Verdict } from '../../checks/verdict'
 
 /** Who sent a frame: MAC address to node name, from the lab's own nodes. */
 export type MacOwners = Map<string, string>
@@ -96,7 +96,10 @@ export function arpSilence(o: ArpObservation): Verdict {
   return verdict('ARP silence on the real servers', [
     answering.length === 0 && `nobody answered ARP for ${o.vip}`,
     ...answering.map((mac) => mac !== o.directorMac && `${owner(o.macs, mac)} (${mac}) answered ARP for ${o.vip}`),
-    ...o.realServerMacs.map((mac) => !fromRealServers.some((f) => f.srcMac === mac && f.arp!.op === 'request') && `no ARP request from ${owner(o.macs, mac)} was seen, so its announcements cannot be judged`),
+    ...o.realServerMacs.map(
+      (mac) =>
+        !fromRealServers.some((f) => f.srcMac === mac && f.arp!.op === 'request') && `no ARP request from ${owner(o.macs, mac)} was seen, so its announcements cannot be judged`,
+    ),
     ...fromRealServers.map((f) => f.arp!.senderIp === o.vip && `${owner(o.macs, f.srcMac)} sent an ARP ${f.arp!.op} speaking for ${o.vip}: ${f.line}`),
     (o.client.droppedByKernel ?? 0) > 0 && `the client capture dropped ${o.client.droppedByKernel} frames`,
   ])
@@ -110,7 +113,9 @@ export function portNotRemapped(vip: string, port: number, realServer: string, a
   const syns = atRealServer.frames.filter(isSyn)
   return verdict('DR keeps the destination port', [
     syns.length === 0 && `no SYN reached ${realServer}`,
-    ...syns.map((f) => (f.ip!.dst.address !== vip || f.ip!.dst.port !== port) && `a SYN reached ${realServer} addressed to ${f.ip!.dst.address}:${f.ip!.dst.port}, not ${vip}:${port}`),
+    ...syns.map(
+      (f) => (f.ip!.dst.address !== vip || f.ip!.dst.port !== port) && `a SYN reached ${realServer} addressed to ${f.ip!.dst.address}:${f.ip!.dst.port}, not ${vip}:${port}`,
+    ),
     ...exchanges.map((x) => x.server !== realServer && `request ${x.index + 1} was answered by ${x.server ?? 'nobody'} (HTTP ${x.status}), not ${realServer}`),
   ])
 }
@@ -134,13 +139,25 @@ export function tunnelledToRealServers(o: TunnelObservation): Verdict {
   const check = 'IP-in-IP to the real servers, replies bypass the director'
   const svc = o.stats.services.find((s) => s.address === o.vip && s.port === o.port)
   if (!svc) return verdict(check, [`no ${o.vip}:${o.port} in --stats`])
-  const ports = connectionsOpened(o.vip, o.port, o.realServers.map((rs) => rs.capture))
+  const ports = connectionsOpened(
+    o.vip,
+    o.port,
+    o.realServers.map((rs) => rs.capture),
+  )
   const ofThisRun = (p: { src: { port?: number } }) => ports.has(p.src.port!)
   return verdict(check, [
     svc.counters.inPkts === 0 && 'the director counted no inbound packets',
     ...o.realServers.flatMap((rs) => {
       const counters = svc.realServers.find((r) => r.address === rs.address)?.counters
-      const tunnelledSyns = rs.capture.frames.filter((f) => f.ip?.inner?.tcpFlags === 'S' && ofThisRun(f.ip.inner) && f.ip.src.address === o.director && f.ip.dst.address === rs.address && f.ip.inner.dst.address === o.vip && f.ip.inner.dst.port === o.port)
+      const tunnelledSyns = rs.capture.frames.filter(
+        (f) =>
+          f.ip?.inner?.tcpFlags === 'S' &&
+          ofThisRun(f.ip.inner) &&
+          f.ip.src.address === o.director &&
+          f.ip.dst.address === rs.address &&
+          f.ip.inner.dst.address === o.vip &&
+          f.ip.inner.dst.port === o.port,
+      )
       const plain = rs.capture.frames.filter((f) => f.ip && !f.ip.inner && f.ip.dst.address === o.vip && ofThisRun(f.ip))
       const answered = o.exchanges.filter((x) => x.server === rs.name).length
       if (!counters) return [`${rs.address} is not a real server of the service`]

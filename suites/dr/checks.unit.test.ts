@@ -53,7 +53,7 @@ function tunnel(run: string) {
 }
 
 describe('repliesBypassDirector', () => {
-  it('holds for the article run: OutPkts 0, every reply from its server\'s MAC, none at the director', () => {
+  it("holds for the article run: OutPkts 0, every reply from its server's MAC, none at the director", () => {
     expect(replyPath('dr').failures).toEqual([])
   })
 
@@ -65,14 +65,30 @@ describe('repliesBypassDirector', () => {
 
   it('fails when the replies to a connection come from the MAC of a server other than the one that served it', () => {
     const exchanges = parseCurlTransfers(read('dr-curl.txt')).map((x) => ({ ...x, server: x.server === 'lvs-node-1' ? 'lvs-node-2' : 'lvs-node-1' }))
-    const v = repliesBypassDirector({ vip, port: 80, stats: parseIpvsStats(read('dr-stats.txt')), exchanges, client: parseTcpdump(read('dr-client-capture.txt')), director: parseTcpdump(read('dr-director-capture.txt')), macs })
+    const v = repliesBypassDirector({
+      vip,
+      port: 80,
+      stats: parseIpvsStats(read('dr-stats.txt')),
+      exchanges,
+      client: parseTcpdump(read('dr-client-capture.txt')),
+      director: parseTcpdump(read('dr-director-capture.txt')),
+      macs,
+    })
     expect(v.failures).toHaveLength(8)
     expect(v.failures[0]).toMatch(/^replies to request 1 came from the MAC of lvs-node-\d, but lvs-node-\d served it$/)
   })
 
   it('refuses to judge from a capture that saw none of the requests', () => {
-    const v = repliesBypassDirector({ vip, port: 80, stats: parseIpvsStats(read('dr-stats.txt')), exchanges: parseCurlTransfers(read('dr-curl.txt')), client: parseTcpdump(read('dr-client-capture.txt')), director: { frames: [] }, macs })
-    expect(v.failures).toEqual(["the director capture saw none of the requests, so it cannot show what is absent"])
+    const v = repliesBypassDirector({
+      vip,
+      port: 80,
+      stats: parseIpvsStats(read('dr-stats.txt')),
+      exchanges: parseCurlTransfers(read('dr-curl.txt')),
+      client: parseTcpdump(read('dr-client-capture.txt')),
+      director: { frames: [] },
+      macs,
+    })
+    expect(v.failures).toEqual(['the director capture saw none of the requests, so it cannot show what is absent'])
   })
 })
 
@@ -88,13 +104,21 @@ describe('arpSilence', () => {
   it('fails when a real server asks in the name of the VIP (arp_announce 0)', () => {
     const announce = '12:00:00.000000 02:42:ac:10:64:66 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 172.16.100.50 tell 172.16.100.200, length 28'
     const client = parseTcpdump(`${read('dr-client-capture.txt')}\n${announce}\n`)
-    const v = arpSilence({ vip, arping: parseArping(read('dr-arping.txt')), client, directorMac: '02:42:ac:10:64:64', realServerMacs: ['02:42:ac:10:64:65', '02:42:ac:10:64:66'], macs })
+    const v = arpSilence({
+      vip,
+      arping: parseArping(read('dr-arping.txt')),
+      client,
+      directorMac: '02:42:ac:10:64:64',
+      realServerMacs: ['02:42:ac:10:64:65', '02:42:ac:10:64:66'],
+      macs,
+    })
     expect(v.failures).toEqual([`lvs-node-2 sent an ARP request speaking for 172.16.100.200: ${announce}`])
   })
 })
 
 describe('portNotRemapped', () => {
-  const syn = (dst: string) => `12:00:00.000000 02:42:ac:10:64:64 > 02:42:ac:10:64:65, ethertype IPv4 (0x0800), length 74: 172.16.100.50.40000 > ${dst}: Flags [S], seq 1, win 64240, length 0`
+  const syn = (dst: string) =>
+    `12:00:00.000000 02:42:ac:10:64:64 > 02:42:ac:10:64:65, ethertype IPv4 (0x0800), length 74: 172.16.100.50.40000 > ${dst}: Flags [S], seq 1, win 64240, length 0`
   const answered = parseCurlTransfers(read('dr-curl.txt')).filter((x) => x.server === 'lvs-node-1')
 
   it('holds when the SYN arrives for VIP:80 and the server answers', () => {
@@ -113,7 +137,7 @@ describe('tunnelledToRealServers', () => {
     expect(tunnel('tun').failures).toEqual([])
   })
 
-  it('ignores a straggler of an earlier run: a real server\'s late SYN-ACK and the client\'s RST, forwarded unencapsulated (5.10)', () => {
+  it("ignores a straggler of an earlier run: a real server's late SYN-ACK and the client's RST, forwarded unencapsulated (5.10)", () => {
     // Port 36190 was opened by an earlier test in DR mode; its SYN is not in this capture.
     expect(read('tun-straggler-5.10-node-1-capture.txt')).toContain('172.16.100.50.36190 > 172.16.100.200.80: Flags [R]')
     expect(tunnel('tun-straggler-5.10').failures).toEqual([])

@@ -8,7 +8,7 @@ import { changedState, topologyTest } from '../../fixtures/lab-test'
 import type { RealServer } from '../../fixtures/nodes/real-server'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { arpSilence as arpSilenceSysctls, drTopology } from '../../topologies/dr'
-import { roundRobin, serviceIsListed } from '../nat/checks'
+import { roundRobin, serviceIsListed } from '../../checks/round-robin'
 import { arpSilence, portNotRemapped, repliesBypassDirector, tunnelledToRealServers } from './checks'
 import { macOwners, observe, vip, type Lab, type Observation } from './observe'
 
@@ -40,7 +40,9 @@ const test = topologyTest(drTopology).extend<{
   arpAnswering: changedState(async ({ realServers: [node1] }) => (await node1!.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.lo.arp_ignore=0'), node1!)),
   arpOnLoOnly: changedState(async ({ realServers: [node1] }) => (await node1!.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0'), node1!)),
   vipMissing: changedState(async ({ realServers: [node1] }) => (await node1!.sh(`ip addr del ${vip}/32 dev lo`), node1!)),
-  repliesViaDirector: changedState(async ({ realServers: [node1], client, director }) => (await node1!.sh(`ip route add ${client.address()}/32 via ${director.address()}`), node1!)),
+  repliesViaDirector: changedState(
+    async ({ realServers: [node1], client, director }) => (await node1!.sh(`ip route add ${client.address()}/32 via ${director.address()}`), node1!),
+  ),
   tunnelMissing: changedState(async ({ realServers }) => {
     await Promise.all(realServers.map((rs) => rs.sh(tunnelScript)))
     await realServers[0]!.sh(`ip addr del ${vip}/32 dev tunl0; ip link set tunl0 down`)
@@ -105,12 +107,17 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
     await expectPass(roundRobin(run.exchanges, run.listedOrder, requests))
   })
 
-  test('replies bypass the director: OutPkts 0, replies reach the client from the VIP with the real server\'s MAC, the director\'s capture has none', async ({ director, realServers, client, net }) => {
+  test("replies bypass the director: OutPkts 0, replies reach the client from the VIP with the real server's MAC, the director's capture has none", async ({
+    director,
+    realServers,
+    client,
+    net,
+  }) => {
     const lab = { director, realServers, client, net }
     await expectPass(replyPath(lab, await theArticleRun(lab)))
   })
 
-  test('ARP silence: only the director answers who-has VIP, and the real servers\' own ARP requests speak for their own address', async ({ director, realServers, client, net }) => {
+  test("ARP silence: only the director answers who-has VIP, and the real servers' own ARP requests speak for their own address", async ({ director, realServers, client, net }) => {
     const lab = { director, realServers, client, net }
     await expectPass(arpCheck(lab, await theArticleRun(lab)))
   })
@@ -132,7 +139,13 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
       await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true })))
     })
 
-    test('the ARP sysctls on lo only, not on all: the larger value (0) rules eth0, the ARP-silence check fails', async ({ director, realServers, client, net, arpOnLoOnly: node1 }) => {
+    test('the ARP sysctls on lo only, not on all: the larger value (0) rules eth0, the ARP-silence check fails', async ({
+      director,
+      realServers,
+      client,
+      net,
+      arpOnLoOnly: node1,
+    }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
       await setUpService(lab, port)
@@ -141,7 +154,7 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
       await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true })))
     })
 
-    test('the VIP missing from lvs-node-1\'s lo: its requests go unanswered, the rr check fails', async ({ director, realServers, client, net, vipMissing: _ }) => {
+    test("the VIP missing from lvs-node-1's lo: its requests go unanswered, the rr check fails", async ({ director, realServers, client, net, vipMissing: _ }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
       await setUpService(lab, port)
@@ -149,7 +162,13 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
       await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
     })
 
-    test('lvs-node-1 routing its replies back through the director: the director\'s capture sees them, the reply-path check fails', async ({ director, realServers, client, net, repliesViaDirector: _ }) => {
+    test("lvs-node-1 routing its replies back through the director: the director's capture sees them, the reply-path check fails", async ({
+      director,
+      realServers,
+      client,
+      net,
+      repliesViaDirector: _,
+    }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
       await setUpService(lab, port)
@@ -179,7 +198,13 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
       realServers: lab.realServers.map((rs) => ({ name: rs.name, address: rs.address(), capture: run.captures.get(rs)! })),
     })
 
-  test(`rr over IP-in-IP: ${requests} requests alternate, each real server receives encapsulated requests, OutPkts 0`, async ({ director, realServers, client, net, tunnels: _ }) => {
+  test(`rr over IP-in-IP: ${requests} requests alternate, each real server receives encapsulated requests, OutPkts 0`, async ({
+    director,
+    realServers,
+    client,
+    net,
+    tunnels: _,
+  }) => {
     const lab = { director, realServers, client, net }
     const port = net.freshPort()
     await setUpService(lab, port, '-i')
@@ -189,7 +214,13 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
     await expectPass(tunnelCheck(lab, run))
   })
 
-  test('negative control: lvs-node-1 without its tunnel device gets nothing answered, the tunnel and rr checks fail', async ({ director, realServers, client, net, tunnelMissing: _ }) => {
+  test('negative control: lvs-node-1 without its tunnel device gets nothing answered, the tunnel and rr checks fail', async ({
+    director,
+    realServers,
+    client,
+    net,
+    tunnelMissing: _,
+  }) => {
     const lab = { director, realServers, client, net }
     const port = net.freshPort()
     await setUpService(lab, port, '-i')

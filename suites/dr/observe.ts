@@ -70,8 +70,11 @@ async function observeOnce(lab: Lab, port: number, requests: number, watch: Watc
   const captures = new Map(watch.map((w, i) => [w.node, stopped[i]]))
   const attach = async () => {
     await evidence('starting state', startingState)
-    await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} client port ${x.localPort} curl-exit:${x.curlExit}`).join('\n'))
-    await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
+    await evidence(
+      'requests (one curl process)',
+      exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} client port ${x.localPort} curl-exit:${x.curlExit}`).join('\n'),
+    )
+    await evidence("ipvsadm -Ln --nosort (the kernel's destination order, which rr walks)", list.text)
     if (stats) await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
     if (arpingResult) await evidence(`arping -b ${vip} from the client`, arpingResult.raw)
     const owners = macOwners(lab.net.nodes)

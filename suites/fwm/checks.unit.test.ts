@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseVisits } from '../../lab/http/visits'
 import { parseIpvsConnections, parseIpvsList } from '../../lab/ipvs'
-import { clientsOnDifferentServers, markServesPorts, markServiceListed, stickyAcrossPorts } from './checks'
+import { markServesPorts, markServiceListed } from './checks'
+import { clientsOnDifferentServers, stickyAcrossPorts } from '../../checks/shop'
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')
 const visits = (name: string) => parseVisits(fixture(name))

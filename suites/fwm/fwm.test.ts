@@ -7,7 +7,8 @@ import { describe } from 'vitest'
 import { clientAddressPool, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { drShopTopology } from '../../topologies/dr-shop'
-import { clientsOnDifferentServers, markServiceListed, markServesPorts, stickyAcrossPorts } from './checks'
+import { markServiceListed, markServesPorts } from './checks'
+import { clientsOnDifferentServers, stickyAcrossPorts } from '../../checks/shop'
 
 const test = shopTest
 const vip = drShopTopology.vip
@@ -27,7 +28,16 @@ const portService = (port: number) => [`ipvsadm -A -t ${vip}:${port} -s rr -p`, 
  * two places of the 80 service, b:443 and a:443 those of the 443 service in the other order.
  */
 const alternating = (a: string, b: string) =>
-  steps(vip, [[a, 80], [b, 80], [b, 443], [a, 443], [a, 80], [a, 443], [b, 80], [b, 443]])
+  steps(vip, [
+    [a, 80],
+    [b, 80],
+    [b, 443],
+    [a, 443],
+    [a, 80],
+    [a, 443],
+    [b, 80],
+    [b, 443],
+  ])
 
 async function run(lab: ShopLab, title: string, setup: string[]) {
   const clients = newClients()

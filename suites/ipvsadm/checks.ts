@@ -2,7 +2,7 @@ import { comparable, type IpvsConnection, type IpvsRateTable, type IpvsStatsTabl
 import type { IpvsThresholdsTable } from '../../lab/ipvs'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
-import { verdict, type Verdict } from '../../fixtures/verdict'
+import { verdict, type Verdict } from '../../checks/verdict'
 
 const sameKey = (a: ServiceKey, b: ServiceKey) => a.protocol === b.protocol && a.address === b.address && a.port === b.port && a.fwmark === b.fwmark
 
@@ -35,7 +35,9 @@ export function serviceGone(table: IpvsTable, key: ServiceKey, exchanges: HttpEx
 
 /** -C: nothing left in the table. */
 export function tableEmpty(table: IpvsTable): Verdict {
-  return verdict('-C clears every service', [table.services.length > 0 && `${table.services.length} services remain: ${table.services.map((s) => `${s.protocol} ${s.address ?? s.fwmark}:${s.port ?? ''}`).join(', ')}`])
+  return verdict('-C clears every service', [
+    table.services.length > 0 && `${table.services.length} services remain: ${table.services.map((s) => `${s.protocol} ${s.address ?? s.fwmark}:${s.port ?? ''}`).join(', ')}`,
+  ])
 }
 
 /** -S -n, -C, -R: the restored table lists exactly as the saved one did (configuration only). */
@@ -44,7 +46,10 @@ export function restoredIdentical(before: IpvsTable, after: IpvsTable): Verdict 
   const b = JSON.stringify(comparable(after), null, 1)
   const beforeLines = a.split('\n')
   const afterLines = b.split('\n')
-  const diff = beforeLines.map((l, i) => l !== afterLines[i] && `line ${i + 1}: before ${l.trim()} / after ${(afterLines[i] ?? '(nothing)').trim()}`).filter(Boolean).slice(0, 10)
+  const diff = beforeLines
+    .map((l, i) => l !== afterLines[i] && `line ${i + 1}: before ${l.trim()} / after ${(afterLines[i] ?? '(nothing)').trim()}`)
+    .filter(Boolean)
+    .slice(0, 10)
   return verdict('-S, -C, -R restores an identical table', [
     before.services.length === 0 && 'the saved table was empty',
     a !== b && `the restored table differs (${before.services.length} services before, ${after.services.length} after): ${diff.join('; ')}`,
@@ -59,7 +64,10 @@ export function thresholdsLost(before: IpvsThresholdsTable, after: IpvsThreshold
     ...set.map(({ s, r }) => {
       const again = after.services.find((x) => sameKey(x, s))?.realServers.find((x) => x.address === r.address && x.port === r.port)
       if (!again) return `${r.address}:${r.port} is missing after the restore`
-      return (again.counters.upperThreshold !== 0 || again.counters.lowerThreshold !== 0) && `${r.address}:${r.port} kept -x ${again.counters.upperThreshold} -y ${again.counters.lowerThreshold}`
+      return (
+        (again.counters.upperThreshold !== 0 || again.counters.lowerThreshold !== 0) &&
+        `${r.address}:${r.port} kept -x ${again.counters.upperThreshold} -y ${again.counters.lowerThreshold}`
+      )
     }),
   ])
 }
@@ -72,7 +80,9 @@ export function statsCount(stats: IpvsStatsTable, key: ServiceKey, servedBy: Map
   return verdict('--stats counts the traffic', [
     total === 0 && 'no traffic was sent',
     svc.counters.conns !== total && `the service counted ${svc.counters.conns} connections for ${total} answered requests`,
-    ...svc.realServers.map((rs) => rs.counters.conns !== (servedBy.get(rs.address) ?? 0) && `${rs.address} counted ${rs.counters.conns}, it answered ${servedBy.get(rs.address) ?? 0}`),
+    ...svc.realServers.map(
+      (rs) => rs.counters.conns !== (servedBy.get(rs.address) ?? 0) && `${rs.address} counted ${rs.counters.conns}, it answered ${servedBy.get(rs.address) ?? 0}`,
+    ),
     svc.counters.inPkts < 2 * total && `InPkts ${svc.counters.inPkts} for ${total} connections`,
     svc.counters.outPkts < 2 * total && `OutPkts ${svc.counters.outPkts} for ${total} connections`,
     !svc.counters.exact && 'the counters were not exact',
@@ -84,7 +94,12 @@ export function zeroed(stats: IpvsStatsTable, key: ServiceKey, check: string): V
   const svc = stats.services.find((s) => sameKey(s, key))
   if (!svc) return verdict(check, ['the service is not in --stats'])
   const rows = [{ name: 'the service', c: svc.counters }, ...svc.realServers.map((r) => ({ name: r.address, c: r.counters }))]
-  return verdict(check, rows.map(({ name, c }) => c.conns + c.inPkts + c.outPkts + c.inBytes + c.outBytes > 0 && `${name}: conns ${c.conns}, pkts ${c.inPkts}/${c.outPkts}, bytes ${c.inBytes}/${c.outBytes}`))
+  return verdict(
+    check,
+    rows.map(
+      ({ name, c }) => c.conns + c.inPkts + c.outPkts + c.inBytes + c.outBytes > 0 && `${name}: conns ${c.conns}, pkts ${c.inPkts}/${c.outPkts}, bytes ${c.inBytes}/${c.outBytes}`,
+    ),
+  )
 }
 
 /** The service's counters survived a -Z aimed at another service. */
@@ -123,27 +138,40 @@ export function rateAgrees(rate: IpvsRateTable, key: ServiceKey, measured: Measu
 }
 
 /** -Lnc lists each held connection: ESTABLISHED, from the client, to the server that answered it, expiring within the tcp timeout. */
-export function connectionsListed(conns: IpvsConnection[], held: HeldConnection[], client: string, vip: string, port: number, addressOf: (name: string) => string, tcpTimeout: number): Verdict {
+export function connectionsListed(
+  conns: IpvsConnection[],
+  held: HeldConnection[],
+  client: string,
+  vip: string,
+  port: number,
+  addressOf: (name: string) => string,
+  tcpTimeout: number,
+): Verdict {
   const ours = conns.filter((c) => c.protocol === 'TCP' && c.virtual.address === vip && c.virtual.port === port)
   return verdict('-Lnc lists each connection with its state and expiry', [
     held.length === 0 && 'no connections were held',
     ours.length !== held.length && `${ours.length} entries for ${held.length} open connections`,
     ...ours.map((c) => c.state !== 'ESTABLISHED' && `${c.source.address}:${c.source.port} is ${c.state}`),
     ...ours.map((c) => c.source.address !== client && `an entry from ${c.source.address}, not the client`),
-    ...ours.map((c) => (c.expiresInSeconds > tcpTimeout || c.expiresInSeconds < tcpTimeout - 30) && `${c.source.port}: expires in ${c.expiresInSeconds} s, the tcp timeout is ${tcpTimeout} s`),
+    ...ours.map(
+      (c) =>
+        (c.expiresInSeconds > tcpTimeout || c.expiresInSeconds < tcpTimeout - 30) && `${c.source.port}: expires in ${c.expiresInSeconds} s, the tcp timeout is ${tcpTimeout} s`,
+    ),
     ...held.map((h) => h.server && !ours.some((c) => c.destination.address === addressOf(h.server!)) && `no entry to ${h.server}, which answered connection ${h.id}`),
   ])
 }
 
 /** --set: --timeout reports the values, and new entries of each kind (on the given virtual ports) expire within theirs. */
 export function timeoutsApply(reported: IpvsTimeouts, wanted: IpvsTimeouts, conns: IpvsConnection[], vip: string, ports: number[]): Verdict {
-  const ofKind = (protocol: string, state: string) => conns.filter((c) => c.protocol === protocol && c.state === state && c.virtual.address === vip && ports.includes(c.virtual.port))
+  const ofKind = (protocol: string, state: string) =>
+    conns.filter((c) => c.protocol === protocol && c.state === state && c.virtual.address === vip && ports.includes(c.virtual.port))
   const within = (list: IpvsConnection[], limit: number, what: string) => [
     list.length === 0 && `no ${what} entry to look at`,
     ...list.map((c) => c.expiresInSeconds > limit && `a ${what} entry expires in ${c.expiresInSeconds} s, more than ${limit} s`),
   ]
   return verdict('--set changes the timeouts and the expiry of new entries', [
-    (reported.tcp !== wanted.tcp || reported.tcpFin !== wanted.tcpFin || reported.udp !== wanted.udp) && `--timeout reports ${reported.tcp} ${reported.tcpFin} ${reported.udp}, set ${wanted.tcp} ${wanted.tcpFin} ${wanted.udp}`,
+    (reported.tcp !== wanted.tcp || reported.tcpFin !== wanted.tcpFin || reported.udp !== wanted.udp) &&
+      `--timeout reports ${reported.tcp} ${reported.tcpFin} ${reported.udp}, set ${wanted.tcp} ${wanted.tcpFin} ${wanted.udp}`,
     ...within(ofKind('TCP', 'ESTABLISHED'), wanted.tcp, 'ESTABLISHED'),
     ...within(ofKind('TCP', 'FIN_WAIT'), wanted.tcpFin, 'FIN_WAIT'),
     ...within(ofKind('UDP', 'UDP'), wanted.udp, 'UDP'),

@@ -51,10 +51,32 @@ describe('ipvsadm checks on captured lab output', () => {
     const held = [1, 2, 3].map((id) => ({ id, server: `lvs-node-${id}`, lines: 1 }))
     const defaults = parseIpvsConnections(lab('conn-default-timeouts-6.1.txt'))
     const afterSet = parseIpvsConnections(lab('conn-after-set-6.1.txt'))
-    expect(passed(connectionsListed(defaults.filter((c) => c.state !== 'CLOSE'), held, '192.168.100.1', vip, 9001, addressOf, 900))).toBe(true)
+    expect(
+      passed(
+        connectionsListed(
+          defaults.filter((c) => c.state !== 'CLOSE'),
+          held,
+          '192.168.100.1',
+          vip,
+          9001,
+          addressOf,
+          900,
+        ),
+      ),
+    ).toBe(true)
     expect(passed(connectionsListed(defaults, held, '192.168.100.1', vip, 9001, addressOf, 900))).toBe(false)
     // the capture predates fresh ports per run: it also lists an earlier run's UDP entries (300 s), left out here
-    expect(passed(timeoutsApply(set, set, afterSet.filter((c) => c.expiresInSeconds <= 100 || c.state !== 'UDP'), vip, [80, 5353, 9001]))).toBe(true)
+    expect(
+      passed(
+        timeoutsApply(
+          set,
+          set,
+          afterSet.filter((c) => c.expiresInSeconds <= 100 || c.state !== 'UDP'),
+          vip,
+          [80, 5353, 9001],
+        ),
+      ),
+    ).toBe(true)
     expect(passed(timeoutsApply({ tcp: 900, tcpFin: 120, udp: 300 }, set, defaults, vip, [80, 5353, 9001]))).toBe(false)
   })
 })

@@ -14,10 +14,22 @@ import { expectFail, expectPass } from '../../fixtures/verdict'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import { parseIpvsRate, parseIpvsStats, parseIpvsThresholds, parseIpvsTimeout, type ServiceKey } from '../../lab/ipvs'
 import { natThreeServersTopology } from '../../topologies/nat-three-servers'
-import { strictCycle, weightedCycles, noneTo } from '../schedulers/checks'
-import { addressOf, freshPort, heldPort, kernelOrder, node1, node2, node3, numbered, servers, serviceCommands, vip } from '../schedulers/scenario'
+import { strictCycle, weightedCycles, noneTo } from '../../checks/cycles'
+import { addressOf, freshPort, heldPort, kernelOrder, node1, node2, node3, numbered, servers, serviceCommands, vip } from '../../fixtures/three-servers'
 import {
-  connectionsListed, exactAgrees, stillCounting, listedAs, rateAgrees, restoredIdentical, serviceGone, statsCount, tableEmpty, thresholdsLost, timeoutsApply, udpBalanced, zeroed,
+  connectionsListed,
+  exactAgrees,
+  stillCounting,
+  listedAs,
+  rateAgrees,
+  restoredIdentical,
+  serviceGone,
+  statsCount,
+  tableEmpty,
+  thresholdsLost,
+  timeoutsApply,
+  udpBalanced,
+  zeroed,
 } from './checks'
 
 const udpPort = 5353
@@ -91,17 +103,51 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
     test('-E -s wrr: listed as wrr, and the same servers now get 3, 2 and 1 of every 6 requests', async ({ director, client }) => {
       const run = await theWalk({ director, client })
       await expectPass(listedAs(run.edited.list.data, { ...key, scheduler: 'wrr', weights: weights([3, 2, 1]) }, '-E: listed'))
-      await expectPass(weightedCycles(run.edited.exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
+      await expectPass(
+        weightedCycles(
+          run.edited.exchanges,
+          new Map([
+            [node1, 3],
+            [node2, 2],
+            [node3, 1],
+          ]),
+        ),
+      )
     })
     test('-e -w 0: listed at weight 0, and it gets no new requests (drained)', async ({ director, client }) => {
       const run = await theWalk({ director, client })
       await expectPass(listedAs(run.drained.list.data, { ...key, scheduler: 'wrr', weights: weights([3, 0, 1]) }, '-e: listed'))
-      await expectPass(noneTo(run.drained.exchanges.map((x) => x.server), node2, '-e -w 0: drained'))
+      await expectPass(
+        noneTo(
+          run.drained.exchanges.map((x) => x.server),
+          node2,
+          '-e -w 0: drained',
+        ),
+      )
     })
     test('-d: no longer listed, and never answers', async ({ director, client }) => {
       const run = await theWalk({ director, client })
-      await expectPass(listedAs(run.deleted.list.data, { ...key, scheduler: 'wrr', weights: new Map([[addressOf(node1), 3], [addressOf(node3), 1]]) }, '-d: listed'))
-      await expectPass(noneTo(run.deleted.exchanges.map((x) => x.server), node2, '-d: never answers'))
+      await expectPass(
+        listedAs(
+          run.deleted.list.data,
+          {
+            ...key,
+            scheduler: 'wrr',
+            weights: new Map([
+              [addressOf(node1), 3],
+              [addressOf(node3), 1],
+            ]),
+          },
+          '-d: listed',
+        ),
+      )
+      await expectPass(
+        noneTo(
+          run.deleted.exchanges.map((x) => x.server),
+          node2,
+          '-d: never answers',
+        ),
+      )
     })
     test('-D: the service is gone from -Ln and requests to it find nothing', async ({ director, client }) => {
       const run = await theWalk({ director, client })
@@ -111,7 +157,16 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
       test('-E left out: the wrr listing and per-cycle checks fail', async ({ director, client }) => {
         const run = await serviceWalk({ director, client }, '-E')
         await expectFail(listedAs(run.edited.list.data, { ...run.key, scheduler: 'wrr', weights: weights([3, 2, 1]) }, '-E: listed'))
-        await expectFail(weightedCycles(run.edited.exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
+        await expectFail(
+          weightedCycles(
+            run.edited.exchanges,
+            new Map([
+              [node1, 3],
+              [node2, 2],
+              [node3, 1],
+            ]),
+          ),
+        )
       })
       test('-D left out: the service-gone check fails', async ({ director, client }) => {
         const run = await serviceWalk({ director, client }, '-D')
@@ -228,17 +283,24 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
       const port = freshPort()
       const key = keyOf(port)
       const scope = { vip, ports: [port] }
-      const start = await director.sh([`ipvsadm -C`, ...serviceCommands(serviceOf(port), { scheduler: 'rr', serverPort: 80 }).map((c) => `ipvsadm ${c}`), quietStartScript(scope)].join('\n'))
+      const start = await director.sh(
+        [`ipvsadm -C`, ...serviceCommands(serviceOf(port), { scheduler: 'rr', serverPort: 80 }).map((c) => `ipvsadm ${c}`), quietStartScript(scope)].join('\n'),
+      )
       await evidence('starting state', provenQuiet(parseQuietStart(scope, start)))
-      await client.sh(`setsid sh -c 'end=$(($(date +%s) + 19)); while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null --max-time 2 ${urlOf(port)}; sleep 0.2; done' </dev/null >/dev/null 2>&1 &`)
-      const out = await director.sh(`
+      await client.sh(
+        `setsid sh -c 'end=$(($(date +%s) + 19)); while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null --max-time 2 ${urlOf(port)}; sleep 0.2; done' </dev/null >/dev/null 2>&1 &`,
+      )
+      const out = await director.sh(
+        `
 sleep 1; early=$(ipvsadm -Ln --rate -t ${vip}:${port})
 sleep 11
 t1=$(date +%s%N); s1=$(ipvsadm -Ln --stats --exact -t ${vip}:${port})
 sleep 5
 late=$(ipvsadm -Ln --rate -t ${vip}:${port})
 t2=$(date +%s%N); s2=$(ipvsadm -Ln --stats --exact -t ${vip}:${port})
-printf '%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s %s\\n' "$early" "$s1" "$late" "$s2" "$t1" "$t2"`, 60_000)
+printf '%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s %s\\n' "$early" "$s1" "$late" "$s2" "$t1" "$t2"`,
+        60_000,
+      )
       const [early, s1, late, s2, times] = out.split('\n@@\n')
       const [t1, t2] = times!.trim().split(' ').map(Number)
       const seconds = (t2! - t1!) / 1e9
@@ -274,7 +336,9 @@ printf '%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s\\n@@\\n%s %s\\n' "$early" "$s1" "$late"
         const held = await client.hold(`${vip}:${ports.held}`, 3)
         await client.askUdp(`${vip}:${ports.udp}`, 3)
         // nginx answers and closes; the client keeps its side open, so the entry stays in FIN_WAIT
-        await client.sh(`setsid sh -c "(printf 'GET / HTTP/1.0\\r\\n\\r\\n'; sleep 20) | socat - TCP:${vip}:${ports.http},ignoreeof,linger=0" </dev/null >/dev/null 2>&1 & sleep 0.6`)
+        await client.sh(
+          `setsid sh -c "(printf 'GET / HTTP/1.0\\r\\n\\r\\n'; sleep 20) | socat - TCP:${vip}:${ports.http},ignoreeof,linger=0" </dev/null >/dev/null 2>&1 & sleep 0.6`,
+        )
         const conns = await director.connections()
         const reported = parseIpvsTimeout(await director.sh('ipvsadm -L --timeout'))
         await evidence('held connections', numbered(held.map((h) => h.server)))

@@ -3,14 +3,19 @@ import { describe, expect, it } from 'vitest'
 import { parseCurlTransfers } from '../../lab/http/curl-transfers'
 import { parseIpvsList, parseIpvsStats } from '../../lab/ipvs'
 import { passed } from '../../fixtures/verdict'
-import { connectionPerRequest, repliesThroughDirector, roundRobin, serviceIsListed } from './checks'
+import { connectionPerRequest, repliesThroughDirector } from './checks'
+import { roundRobin, serviceIsListed } from '../../checks/round-robin'
 
 // Output captured from the NAT suite on the 6.1 lab: the checks must tell good from broken.
 const ipvs = (f: string) => readFileSync(new URL(`../../lab/ipvs/__fixtures__/${f}`, import.meta.url), 'utf8')
 const curl = (f: string) => parseCurlTransfers(readFileSync(new URL(`../../lab/http/__fixtures__/${f}`, import.meta.url), 'utf8'))
 const vip = '192.168.100.6'
 const rips = ['172.16.100.12', '172.16.100.11']
-const served = (n1: number, n2: number) => new Map([['172.16.100.11', n1], ['172.16.100.12', n2]])
+const served = (n1: number, n2: number) =>
+  new Map([
+    ['172.16.100.11', n1],
+    ['172.16.100.12', n2],
+  ])
 
 describe('NAT checks on captured lab output', () => {
   it('the listing check passes on the article table and fails with a Route server', () => {

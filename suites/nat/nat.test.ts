@@ -11,7 +11,8 @@ import type { RealServer } from '../../fixtures/nodes/real-server'
 import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { natTopology } from '../../topologies/nat'
-import { connectionPerRequest, repliesThroughDirector, roundRobin, serviceIsListed } from './checks'
+import { connectionPerRequest, repliesThroughDirector } from './checks'
+import { roundRobin, serviceIsListed } from '../../checks/round-robin'
 
 const test = topologyTest(natTopology).extend<{ gatewayElsewhere: RealServer; forwardingOff: Director; keepaliveOn: RealServer[] }>({
   gatewayElsewhere: changedState(async ({ realServers: [node1] }) => (await node1!.setDefaultGateway('172.16.100.2'), node1!)),
@@ -43,8 +44,13 @@ async function measure({ director, client }: Pick<TopologyFixtures, 'director' |
   const conns = stats.data.services.find((s) => s.address === vip && s.port === port)?.counters.conns ?? 0
   const attach = async () => {
     await evidence('starting state', startingState)
-    await evidence('requests (one curl process)', exchanges.map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} connection:${x.newConnection ? 'new' : 'reused'} close:${x.connectionClose} curl-exit:${x.curlExit}`).join('\n'))
-    await evidence('ipvsadm -Ln --nosort (the kernel\'s destination order, which rr walks)', list.text)
+    await evidence(
+      'requests (one curl process)',
+      exchanges
+        .map((x) => `${x.index + 1}. HTTP ${x.status} ${x.server ?? '-'} connection:${x.newConnection ? 'new' : 'reused'} close:${x.connectionClose} curl-exit:${x.curlExit}`)
+        .join('\n'),
+    )
+    await evidence("ipvsadm -Ln --nosort (the kernel's destination order, which rr walks)", list.text)
     await evidence(`ipvsadm -Ln --stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
     await evidence('curl output', raw)
   }

@@ -1,7 +1,7 @@
 import type { Visit } from '../../lab/http/visits'
 import type { IpvsConnection } from '../../lab/ipvs/types'
-import { verdict, type Verdict } from '../../fixtures/verdict'
-import { describeDestinations, unanswered, visitsOf } from '../fwm/checks'
+import { verdict, type Verdict } from '../../checks/verdict'
+import { describeDestinations, unanswered, visitsOf } from '../../checks/shop'
 
 /** Each client, on each port taken on its own, is sent to one real server. */
 export function stickyPerPort(visits: Visit[], clients: string[]): Verdict {
@@ -86,13 +86,23 @@ export function templatesListed(entries: IpvsConnection[], expected: ExpectedTem
       const t = found[0]!
       // a mark's connections are listed by the VIP:port they went to; a VIP:0 template takes every port
       const v = x.virtual
-      const under = entries.filter((e) => !e.isTemplate && e.source.address === x.source && ('fwmark' in v ? (x.ports ?? []).includes(e.virtual.port) : e.virtual.address === v.address && (v.port === 0 || e.virtual.port === v.port)))
+      const under = entries.filter(
+        (e) =>
+          !e.isTemplate &&
+          e.source.address === x.source &&
+          ('fwmark' in v ? (x.ports ?? []).includes(e.virtual.port) : e.virtual.address === v.address && (v.port === 0 || e.virtual.port === v.port)),
+      )
       return [
         t.destination.address !== x.destination && `the template from ${what} sends to ${t.destination.address}, not ${x.destination}`,
         !['NONE', 'ASSURED'].includes(t.state) && `the template from ${what} is in state ${t.state}`,
         (t.expiresInSeconds > timeout || t.expiresInSeconds < 0) && `the template from ${what} expires in ${t.expiresInSeconds} s, beyond -p ${timeout}`,
         under.length === 0 && `no connection from ${x.source} is listed next to its template`,
-        ...under.filter((e) => e.destination.address !== x.destination).map((e) => `connection ${e.source.address}:${e.source.port} -> ${e.virtual.address}:${e.virtual.port} went to ${e.destination.address}, not the template's ${x.destination}`),
+        ...under
+          .filter((e) => e.destination.address !== x.destination)
+          .map(
+            (e) =>
+              `connection ${e.source.address}:${e.source.port} -> ${e.virtual.address}:${e.virtual.port} went to ${e.destination.address}, not the template's ${x.destination}`,
+          ),
       ]
     }),
   )
@@ -175,7 +185,8 @@ export function measureHorizon(samples: Sample[], lastRequestAt: number, timeout
 export function horizonIsTimeout(h: Horizon, slackSeconds: number): Verdict {
   const limit = h.timeout + slackSeconds
   return verdict(`the template is gone ${h.timeout} s (-p) after the last connection, within ${slackSeconds} s`, [
-    h.templateGoneAfter === undefined && `the template was still there ${h.lastSampleAfter.toFixed(1)} s after the last request, expiring in ${h.templateExpiryAtLastSample ?? '?'} s more`,
+    h.templateGoneAfter === undefined &&
+      `the template was still there ${h.lastSampleAfter.toFixed(1)} s after the last request, expiring in ${h.templateExpiryAtLastSample ?? '?'} s more`,
     h.templateGoneAfter !== undefined && h.templateGoneAfter > limit && `the template lasted ${h.templateGoneAfter.toFixed(1)} s, more than ${limit} s`,
     h.templateGoneAfter !== undefined && h.templateGoneAfter < h.timeout - 1 && `the template lasted ${h.templateGoneAfter.toFixed(1)} s, less than -p ${h.timeout}`,
   ])

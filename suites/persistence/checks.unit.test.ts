@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseVisits, type Visit } from '../../lab/http/visits'
 import { parseIpvsConnections } from '../../lab/ipvs'
 import { parseSampledConnections } from '../../lab/ipvs/sampled-connections'
-import { stickyAcrossPorts } from '../fwm/checks'
+import { stickyAcrossPorts } from '../../checks/shop'
 import {
   describeHorizon,
   honouredWhileAlive,
@@ -29,7 +29,8 @@ const firstServer = (v: Visit[], client: string, port?: number) => addressOf(v.f
 // The runs of suites/persistence on 6.1, as the lab recorded them.
 describe('PPC', () => {
   const ppc = visits('ppc-curl-6.1.txt')
-  const ppcTemplates = (v: Visit[]): ExpectedTemplate[] => clientsOf(v).flatMap((c) => [80, 443].map((port) => ({ source: c, virtual: { address: vip, port }, destination: firstServer(v, c, port) })))
+  const ppcTemplates = (v: Visit[]): ExpectedTemplate[] =>
+    clientsOf(v).flatMap((c) => [80, 443].map((port) => ({ source: c, virtual: { address: vip, port }, destination: firstServer(v, c, port) })))
 
   it('each port is sticky and a client is split across 80 and 443; without -p neither holds', () => {
     expect(stickyPerPort(ppc, clientsOf(ppc)).failures).toEqual([])
@@ -84,7 +85,13 @@ describe('FWM persistence', () => {
     const expected = clientsOf(marked).map((c) => ({ source: c, virtual: { fwmark: 10 }, ports: [80, 443], destination: firstServer(marked, c) }))
     expect(templatesListed(conns('marked-conns-6.1.txt'), expected, 360).failures).toEqual([])
     // counted with 8080 as well, the client's own 8080 connections went elsewhere
-    expect(templatesListed(conns('marked-conns-6.1.txt'), expected.map((x) => ({ ...x, ports: [80, 443, 8080] })), 360).failures.length).toBeGreaterThan(0)
+    expect(
+      templatesListed(
+        conns('marked-conns-6.1.txt'),
+        expected.map((x) => ({ ...x, ports: [80, 443, 8080] })),
+        360,
+      ).failures.length,
+    ).toBeGreaterThan(0)
   })
 })
 

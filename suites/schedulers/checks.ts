@@ -1,8 +1,9 @@
 import type { IpvsTable } from '../../lab/ipvs'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
-import { verdict, type Verdict } from '../../fixtures/verdict'
-import { nextServer, overhead, type LoadRule, type ServerLoad } from './load-rules'
+import { verdict, type Verdict } from '../../checks/verdict'
+import { nextServer, overhead, type LoadRule } from './load-rules'
+import type { ServerLoad } from '../../fixtures/three-servers'
 
 const answered = (x: HttpExchange) => x.server ?? `(no answer: curl exit ${x.curlExit}, HTTP ${x.status})`
 const tally = (names: (string | undefined)[]) => {
@@ -12,46 +13,9 @@ const tally = (names: (string | undefined)[]) => {
 }
 const show = (counts: Map<string, number>) => [...counts].map(([n, c]) => `${n} ${c}`).join(', ')
 
-/** rr: request i goes to server i mod n, in the kernel's order (the server added last first). */
-export function strictCycle(exchanges: HttpExchange[], kernelOrder: string[]): Verdict {
-  const seen = exchanges.map(answered)
-  const expected = exchanges.map((_, i) => kernelOrder[i % kernelOrder.length])
-  return verdict('rr: a strict cycle', [
-    exchanges.length === 0 && 'no responses',
-    seen.join(',') !== expected.join(',') && `sequence ${seen.join(', ')}; expected ${expected.join(', ')}`,
-  ])
-}
-
-/** wrr: every full cycle of sum(weights) requests gives each server exactly its weight. */
-export function weightedCycles(exchanges: HttpExchange[], weights: Map<string, number>): Verdict {
-  const cycle = [...weights.values()].reduce((a, b) => a + b, 0)
-  const seen = exchanges.map(answered)
-  const failures: string[] = []
-  if (seen.length < cycle || seen.length % cycle !== 0) failures.push(`${seen.length} responses: not a whole number of ${cycle}-request cycles`)
-  for (let start = 0; start + cycle <= seen.length; start += cycle) {
-    const counts = tally(seen.slice(start, start + cycle))
-    for (const [server, w] of weights) {
-      if ((counts.get(server) ?? 0) !== w) failures.push(`cycle ${start / cycle + 1} (${show(counts)}): ${server} got ${counts.get(server) ?? 0}, its weight is ${w}`)
-    }
-  }
-  return verdict('wrr: per-cycle counts equal the weights', failures)
-}
-
-/** Every connection answered, none by the quiesced (or failed-over-from) server. */
-export function noneTo(served: (string | undefined)[], server: string, rule: string): Verdict {
-  return verdict(rule, [
-    served.length === 0 && 'no connections',
-    ...served.map((s, i) => s === undefined && `connection ${i + 1} was not answered`),
-    ...served.map((s, i) => s === server && `connection ${i + 1} went to ${server}`),
-  ])
-}
-
 /** Every connection answered by the one expected server. */
 export function allTo(served: (string | undefined)[], server: string, rule: string): Verdict {
-  return verdict(rule, [
-    served.length === 0 && 'no connections',
-    served.some((s) => s !== server) && `answered by ${show(tally(served))}; expected all by ${server}`,
-  ])
+  return verdict(rule, [served.length === 0 && 'no connections', served.some((s) => s !== server) && `answered by ${show(tally(served))}; expected all by ${server}`])
 }
 
 /** Held connections keep carrying data: each received more lines after the change than before it. */
@@ -146,8 +110,10 @@ export function thresholdHysteresis(server: string, upper: number, lower: number
   steps.forEach((step, i) => {
     if (step.loadBefore >= upper) overloaded = true
     if (step.loadBefore < lower) overloaded = false
-    if (overloaded && step.went === server) failures.push(`step ${i + 1}: ${server} held ${step.loadBefore} (upper ${upper}, not yet below lower ${lower}) and still got the new connection`)
-    if (!overloaded && step.went !== server) failures.push(`step ${i + 1}: ${server} held ${step.loadBefore} (below its thresholds) but the connection went to ${step.went ?? '(refused)'}`)
+    if (overloaded && step.went === server)
+      failures.push(`step ${i + 1}: ${server} held ${step.loadBefore} (upper ${upper}, not yet below lower ${lower}) and still got the new connection`)
+    if (!overloaded && step.went !== server)
+      failures.push(`step ${i + 1}: ${server} held ${step.loadBefore} (below its thresholds) but the connection went to ${step.went ?? '(refused)'}`)
   })
   return verdict(`thresholds -x ${upper} -y ${lower}`, [steps.length === 0 && 'no steps', ...failures])
 }

@@ -1,3 +1,4 @@
+import type { ServerLoad } from '../../fixtures/three-servers'
 /**
  * The rules of the schedulers that look at how loaded each real server is, as the kernel
  * states them (net/netfilter/ipvs/ip_vs_<name>.c). Servers are given in the kernel's list
@@ -6,13 +7,6 @@
  * show this order: it sorts the real servers by address.
  */
 export type LoadRule = 'lc' | 'wlc' | 'sed' | 'nq' | 'ovf' | 'fo'
-
-export interface ServerLoad {
-  name: string
-  weight: number
-  activeConns: number
-  inactiveConns: number
-}
 
 /** ip_vs_dest_conn_overhead(): an active connection costs 256 inactive ones. */
 export const overhead = (s: ServerLoad) => s.activeConns * 256 + s.inactiveConns
@@ -35,7 +29,10 @@ export function nextServer(rule: LoadRule, servers: ServerLoad[]): string | unde
       return available.find((s) => s.activeConns === 0)?.name ?? nextServer('sed', available)
     // overflow: the highest weight among servers with no more active connections than their weight
     case 'ovf':
-      return firstMin(available.filter((s) => s.activeConns <= s.weight), (a, b) => a.weight > b.weight)
+      return firstMin(
+        available.filter((s) => s.activeConns <= s.weight),
+        (a, b) => a.weight > b.weight,
+      )
     // failover: the highest weight, load ignored
     case 'fo':
       return firstMin(available, (a, b) => a.weight > b.weight)

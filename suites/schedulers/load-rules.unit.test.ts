@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { predictHeld, type ServerLoad } from './load-rules'
+import { predictHeld } from './load-rules'
+import type { ServerLoad } from '../../fixtures/three-servers'
 import { binomialTailAtLeast } from './binomial'
 
 const idle = (weights: number[]): ServerLoad[] => weights.map((weight, i) => ({ name: `n${i + 1}`, weight, activeConns: 0, inactiveConns: 0 }))

@@ -11,7 +11,22 @@ import { binomialTailAtLeast } from './binomial'
 import { followsLoadRule, serverOf, type ThresholdStep } from './checks'
 import { predictHeld, type LoadRule } from './load-rules'
 import { clientSources, destinations } from '../../topologies/nat-three-servers'
-import { addressOf, freshPort, freshService, heldPort, kernelOrder, loadsOf, node1, node2, node3, numbered, serviceCommands, servers, vip, type ServiceSpec } from './scenario'
+import {
+  addressOf,
+  freshPort,
+  freshService,
+  heldPort,
+  kernelOrder,
+  loadsOf,
+  node1,
+  node2,
+  node3,
+  numbered,
+  serviceCommands,
+  servers,
+  vip,
+  type ServiceSpec,
+} from '../../fixtures/three-servers'
 
 export type Fixtures = Pick<TopologyFixtures, 'director' | 'client'>
 
@@ -72,7 +87,6 @@ export const served = (xs: HttpExchange[]) => xs.map((x) => x.server)
 
 export { clientSources }
 export const destinationMark = 7
-
 
 /** rr over the hold endpoint: three held (one each), node2 set to `weight`, three more held. */
 export async function quiesceRun({ director, client }: Fixtures, weight: number) {
@@ -212,7 +226,10 @@ export async function thresholdRun({ director, client }: Fixtures, withThreshold
   /** Waits until node1 holds one connection fewer (a reset one stays 10 s in CLOSE before IPVS drops it). */
   const waitForDrop = async () => {
     const n = (await load()) - 1
-    await director.sh(`for t in $(seq 150); do ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${n} && exit 0; sleep 0.2; done; exit 1`, 60_000)
+    await director.sh(
+      `for t in $(seq 150); do ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${n} && exit 0; sleep 0.2; done; exit 1`,
+      60_000,
+    )
   }
   try {
     const first = await client.hold(target, 3)
@@ -230,7 +247,10 @@ export async function thresholdRun({ director, client }: Fixtures, withThreshold
       await step()
     }
     await evidence(`ipvsadm -Ln --thresholds (${service})`, await director.sh(`ipvsadm -Ln --thresholds ${service}`))
-    await evidence(`steps: ${node1}'s connections (active + inactive) before each new one, and where it went`, steps.map((s, i) => `${i + 1}. ${node1} held ${s.loadBefore} -> ${s.went ?? '(refused)'}`).join('\n'))
+    await evidence(
+      `steps: ${node1}'s connections (active + inactive) before each new one, and where it went`,
+      steps.map((s, i) => `${i + 1}. ${node1} held ${s.loadBefore} -> ${s.went ?? '(refused)'}`).join('\n'),
+    )
     return { steps }
   } finally {
     await client.release()

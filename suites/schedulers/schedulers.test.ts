@@ -9,15 +9,28 @@ import { evidence } from '../../fixtures/evidence'
 import { topologyTest } from '../../fixtures/lab-test'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { natThreeServersTopology } from '../../topologies/nat-three-servers'
+import { allTo, heldContinue, listedScheduler, serverOf, spreads, stickyPerKey, thresholdHysteresis, twoChoicesAvoidLoaded, weightZeroOutcome } from './checks'
+import { noneTo, strictCycle, weightedCycles } from '../../checks/cycles'
 import {
-  allTo, heldContinue, listedScheduler, noneTo, serverOf, spreads, stickyPerKey, strictCycle,
-  thresholdHysteresis, twoChoicesAvoidLoaded, weightedCycles, weightZeroOutcome,
-} from './checks'
-import {
-  clientSources, destinationRun, failoverRun, hashRun, heldConnections, lcScenario, loadRuleVerdict, loadRun, portRun,
-  quiesceRun, schedulerMissing, served, shortRequests, thresholdRun, twos, twosRun, weightZeroRun,
+  clientSources,
+  destinationRun,
+  failoverRun,
+  hashRun,
+  heldConnections,
+  lcScenario,
+  loadRuleVerdict,
+  loadRun,
+  portRun,
+  quiesceRun,
+  schedulerMissing,
+  served,
+  shortRequests,
+  thresholdRun,
+  twos,
+  twosRun,
+  weightZeroRun,
 } from './runs'
-import { heldPort, kernelOrder, node1, node2, node3 } from './scenario'
+import { heldPort, kernelOrder, node1, node2, node3 } from '../../fixtures/three-servers'
 
 const test = topologyTest(natThreeServersTopology).extend<{ endpoints: void }>({
   endpoints: [
@@ -38,13 +51,28 @@ describe('schedulers: the rule of each one, on a NAT service with three real ser
 
     test('wrr: weights 3:2:1 give exactly 3, 2 and 1 requests in every cycle of 6', async ({ director, client }) => {
       const { exchanges } = await shortRequests({ director, client }, { scheduler: 'wrr', weights: [3, 2, 1] }, 12)
-      await expectPass(weightedCycles(exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
+      await expectPass(
+        weightedCycles(
+          exchanges,
+          new Map([
+            [node1, 3],
+            [node2, 2],
+            [node3, 1],
+          ]),
+        ),
+      )
     })
 
     test('weight 0 quiesces a server: no new connections, its open ones carry on', async ({ director, client }) => {
       const run = await quiesceRun({ director, client }, 0)
       await expectPass(noneTo(run.fresh, node2, 'weight 0: no new connections'))
-      await expectPass(heldContinue(run.before.filter((h) => h.server === node2), run.after, 'weight 0: open connections carry on'))
+      await expectPass(
+        heldContinue(
+          run.before.filter((h) => h.server === node2),
+          run.after,
+          'weight 0: open connections carry on',
+        ),
+      )
     })
 
     describe('negative controls', () => {
@@ -55,7 +83,16 @@ describe('schedulers: the rule of each one, on a NAT service with three real ser
 
       test('rr with the same 3:2:1 weights: the per-cycle count check fails', async ({ director, client }) => {
         const { exchanges } = await shortRequests({ director, client }, { scheduler: 'rr', weights: [3, 2, 1] }, 12)
-        await expectFail(weightedCycles(exchanges, new Map([[node1, 3], [node2, 2], [node3, 1]])))
+        await expectFail(
+          weightedCycles(
+            exchanges,
+            new Map([
+              [node1, 3],
+              [node2, 2],
+              [node3, 1],
+            ]),
+          ),
+        )
       })
 
       test('the weight left at 1: the no-new-connections check fails', async ({ director, client }) => {
