@@ -230,7 +230,7 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
   })
 })
 
-describe('the lab itself: a change no fixture asked for is found where it was made', () => {
+describe('the lab itself: a leak is found where it was made, a stuck command cannot poison the next', () => {
   test('a sysctl changed by hand on lvs-node-1 is reported by the spec guard, named, and restored', async ({ realServers: [node1], spec }) => {
     await node1!.sh('sysctl -qw net.ipv4.conf.all.arp_ignore=0')
     const { leaks, restored } = await spec.afterTest()
@@ -238,5 +238,16 @@ describe('the lab itself: a change no fixture asked for is found where it was ma
     expect(leaks).toEqual(['lvs-node-1: net.ipv4.conf.all.arp_ignore is 0, the spec says 1'])
     expect(restored).toEqual(['lvs-node-1'])
     expect((await node1!.sh('sysctl -n net.ipv4.conf.all.arp_ignore')).trim()).toBe('1')
+  })
+
+  test('a script past its deadline is killed with its children, and the next script answers at once', async ({ client }) => {
+    const stuck = await client.run('sleep 31 & sleep 32; echo never', 2000)
+    const t0 = Date.now()
+    const next = await client.run('pgrep -x sleep -a || echo none left')
+    await evidence('the stuck script, then the next one', `${JSON.stringify({ ...stuck, script: undefined })}\nnext (${Date.now() - t0} ms): ${next.stdout}`)
+    expect(stuck.deadlinePassed).toBe(true)
+    expect(stuck.stdout).not.toContain('never')
+    expect(next.stdout.trim()).toBe('none left')
+    expect(Date.now() - t0).toBeLessThan(5000)
   })
 })
