@@ -48,11 +48,6 @@ export class AgentSession {
    */
   safetyNetMs = 5000
   private seq = 0
-
-  /** Scripts sent so far: a node that was sent none since a reading cannot have changed. */
-  get sent(): number {
-    return this.seq
-  }
   private buffer = ''
   private pending: Pending[] = []
   private queue: Promise<unknown> = Promise.resolve()

@@ -60,7 +60,7 @@ async function observeOnce(lab: Lab, port: number, requests: number, watch: Watc
   const nodes: LabNode[] = [director, client, ...realServers]
   const [running] = await Promise.all([
     Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter, { before: w.node === director ? '' : 'ip neigh flush all' }))),
-    ...nodes.filter((n) => n !== director && !watch.some((w) => w.node === n)).map((n) => n.sh('ip neigh flush all')),
+    ...nodes.filter((n) => n !== director && !watch.some((w) => w.node === n)).map((n) => n.sh('ip neigh flush all', undefined, { readOnly: true })),
   ])
   const startingState = provenQuiet(quiet, [`neighbour caches flushed on ${nodes.map((n) => n.name).join(', ')}`, `captures started after that (${watching(watch)})`])
   const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: requests })
