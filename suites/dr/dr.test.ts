@@ -243,7 +243,8 @@ describe('the lab itself: a leak is found where it was made, a stuck command can
   test('a script past its deadline is killed with its children, and the next script answers at once', async ({ client }) => {
     const stuck = await client.run('sleep 31 & sleep 32; echo never', 2000)
     const t0 = Date.now()
-    const next = await client.run('pgrep -x sleep -a || echo none left')
+    // its own sleeps only: the agent times every script with a sleep of its own
+    const next = await client.run("pgrep -a -f '^sleep 3[12]$' || echo none left")
     await evidence('the stuck script, then the next one', `${JSON.stringify({ ...stuck, script: undefined })}\nnext (${Date.now() - t0} ms): ${next.stdout}`)
     expect(stuck.deadlinePassed).toBe(true)
     expect(stuck.stdout).not.toContain('never')
