@@ -1,13 +1,14 @@
 import type { HttpExchange } from '../lab/http/curl-transfers'
 import { verdict, type Verdict } from './verdict'
 
-const answered = (x: HttpExchange) => x.server ?? `(no answer: curl exit ${x.curlExit}, HTTP ${x.status})`
-const tally = (names: (string | undefined)[]) => {
+/** What answered an exchange, or why nothing did. */
+export const answered = (x: HttpExchange) => x.server ?? `(no answer: curl exit ${x.curlExit}, HTTP ${x.status})`
+export const tally = (names: (string | undefined)[]) => {
   const counts = new Map<string, number>()
   for (const n of names) counts.set(n ?? '-', (counts.get(n ?? '-') ?? 0) + 1)
   return counts
 }
-const show = (counts: Map<string, number>) => [...counts].map(([n, c]) => `${n} ${c}`).join(', ')
+export const show = (counts: Map<string, number>) => [...counts].map(([n, c]) => `${n} ${c}`).join(', ')
 
 /** rr: request i goes to server i mod n, in the kernel's order (the server added last first). */
 export function strictCycle(exchanges: HttpExchange[], kernelOrder: string[]): Verdict {

@@ -1,17 +1,10 @@
 import type { IpvsTable } from '../../lab/ipvs'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
+import { answered, show, tally } from '../../checks/cycles'
 import { verdict, type Verdict } from '../../checks/verdict'
 import { nextServer, overhead, type LoadRule } from './load-rules'
 import type { ServerLoad } from '../../fixtures/three-servers'
-
-const answered = (x: HttpExchange) => x.server ?? `(no answer: curl exit ${x.curlExit}, HTTP ${x.status})`
-const tally = (names: (string | undefined)[]) => {
-  const counts = new Map<string, number>()
-  for (const n of names) counts.set(n ?? '-', (counts.get(n ?? '-') ?? 0) + 1)
-  return counts
-}
-const show = (counts: Map<string, number>) => [...counts].map(([n, c]) => `${n} ${c}`).join(', ')
 
 /** Every connection answered by the one expected server. */
 export function allTo(served: (string | undefined)[], server: string, rule: string): Verdict {
