@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs'
 import { defineConfig } from 'vitest/config'
+import { SuiteSequencer } from './lab/suite-order'
 
 const reports = process.env.LVS_REPORTS_DIR || 'reports'
 // A report describes one run: results of an earlier run must not leak into it.
@@ -7,6 +8,8 @@ rmSync(`${reports}/allure-results`, { recursive: true, force: true })
 
 export default defineConfig({
   test: {
+    // files that share a topology run one after the other (lab/suite-order.ts)
+    sequence: { sequencer: SuiteSequencer },
     reporters: [
       'verbose',
       ['json', { outputFile: `${reports}/vitest.json` }],
@@ -30,6 +33,9 @@ export default defineConfig({
           globalSetup: ['lab/global-setup.ts'],
           // One lab, one topology at a time: the topologies reuse the article's subnets.
           fileParallelism: false,
+          // one worker and one module graph for every file: a topology stays up for the next file that
+          // uses it, and is down before a file brings up another (fixtures/topology-pool.ts)
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },

@@ -1,8 +1,8 @@
 import { drTopology } from './dr'
 import type { NodeSpec, Topology } from './topology'
 
-/** The shop's client addresses: one workstation that can be 24 clients. */
-export const shopClientAddresses = Array.from({ length: 24 }, (_, i) => `172.16.100.${51 + i}`)
+/** The shop's client addresses: one workstation that can be 40 clients (fwm and persistence draw from one pool). */
+export const shopClientAddresses = Array.from({ length: 40 }, (_, i) => `172.16.100.${51 + i}`)
 
 /**
  * The article's DR set-up as the shop of its firewall-mark section: every real server serves
@@ -13,7 +13,7 @@ export const shopClientAddresses = Array.from({ length: 24 }, (_, i) => `172.16.
 export const drShopTopology: Topology = {
   ...drTopology,
   name: 'dr-shop',
-  // the shop's runs are told apart by client address (clientAddressPool), not by port
+  // the shop's runs are told apart by client address (newClient in fixtures/shop-visits.ts), not by port
   freshPorts: [],
   description: 'LVS DR in front of a shop: http 80, https 443 and 8080 on every real server, several client addresses',
   nodes: drTopology.nodes.map((n): NodeSpec => {

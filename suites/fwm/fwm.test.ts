@@ -4,7 +4,7 @@
  * on one real server (topologies/dr-shop.ts has the set-up).
  */
 import { describe } from 'vitest'
-import { clientAddressPool, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
+import { newClient, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { drShopTopology } from '../../topologies/dr-shop'
 import { markServiceListed, markServesPorts } from './checks'
@@ -15,7 +15,6 @@ const vip = drShopTopology.vip
 const mark = 10
 const realServers = ['172.16.100.101', '172.16.100.102']
 
-const newClient = clientAddressPool()
 const newClients = (): [string, string] => [newClient(), newClient()]
 
 const markRule = (port: number) => `iptables -t mangle -A PREROUTING -d ${vip} -p tcp --dport ${port} -j MARK --set-mark ${mark}`

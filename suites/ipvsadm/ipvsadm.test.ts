@@ -60,9 +60,9 @@ const servedBy = (xs: HttpExchange[]) => {
 const showExchanges = (xs: HttpExchange[]) => xs.map((x) => `${x.index + 1}. ${x.server ?? `(no answer, curl exit ${x.curlExit})`}`).join('\n')
 const defaultTimeouts = { tcp: 900, tcpFin: 120, udp: 300 }
 
-/** Requests after a command, with -Ln: what a person would look at. */
-async function observe({ director, client }: Fixtures, url: string, what: string, times: number) {
-  const list = await director.list()
+/** A command, -Ln right after it (one round trip), then requests: what a person would look at. */
+async function observe({ director, client }: Fixtures, url: string, what: string, times: number, ...commands: string[]) {
+  const list = await director.ipvsadmThenList(...commands)
   const { exchanges } = await client.get(url, { times })
   await evidence(`ipvsadm -Ln after ${what}`, list.text)
   await evidence(`${times} requests after ${what}`, showExchanges(exchanges))
@@ -77,17 +77,12 @@ async function observe({ director, client }: Fixtures, url: string, what: string
 async function serviceWalk(f: Fixtures, skip?: '-E' | '-D') {
   const p = skip ? freshPort() : port
   const service = serviceOf(p)
-  const look = (what: string, times: number) => observe(f, urlOf(p), what, times)
-  await f.director.ipvsadm('-C', ...serviceCommands(service, { scheduler: 'rr', weights: [3, 2, 1], serverPort: 80 }))
-  const added = await look('-A rr and -a x3 (weights 3:2:1)', 6)
-  if (skip !== '-E') await f.director.ipvsadm(`-E ${service} -s wrr`)
-  const edited = await look('-E -s wrr', 12)
-  await f.director.ipvsadm(`-e ${service} -r ${addressOf(node2)}:80 -m -w 0`)
-  const drained = await look(`-e ${node2} -w 0`, 6)
-  await f.director.ipvsadm(`-d ${service} -r ${addressOf(node2)}:80`)
-  const deleted = await look(`-d ${node2}`, 6)
-  if (skip !== '-D') await f.director.ipvsadm(`-D ${service}`)
-  const removed = await look('-D', 2)
+  const look = (what: string, times: number, ...commands: string[]) => observe(f, urlOf(p), what, times, ...commands)
+  const added = await look('-A rr and -a x3 (weights 3:2:1)', 6, '-C', ...serviceCommands(service, { scheduler: 'rr', weights: [3, 2, 1], serverPort: 80 }))
+  const edited = await look('-E -s wrr', 12, ...(skip !== '-E' ? [`-E ${service} -s wrr`] : []))
+  const drained = await look(`-e ${node2} -w 0`, 6, `-e ${service} -r ${addressOf(node2)}:80 -m -w 0`)
+  const deleted = await look(`-d ${node2}`, 6, `-d ${service} -r ${addressOf(node2)}:80`)
+  const removed = await look('-D', 2, ...(skip !== '-D' ? [`-D ${service}`] : []))
   return { key: keyOf(p), added, edited, drained, deleted, removed }
 }
 let walk: ReturnType<typeof serviceWalk> | undefined
@@ -242,9 +237,9 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
       const { exchanges } = await client.get(urlOf(p), { times: 9 })
       await client.get(urlOf(q), { times: 3 })
       const stats = await director.settledStats()
-      const plain = await director.sh('ipvsadm -Ln --stats')
-      await director.ipvsadm(`-Z ${serviceOf(p)}`)
-      const afterZero = await director.settledStats()
+      // -Z moves the zero point at once (ip_vs_zero_stats): the read after it needs no settling
+      const [plain = '', zeroedText = ''] = (await director.sh(`ipvsadm -Ln --stats\necho @@zeroed\nipvsadm -Z ${serviceOf(p)}\nipvsadm -Ln --stats --exact`)).split('@@zeroed\n')
+      const afterZero = { text: zeroedText, data: parseIpvsStats(zeroedText) }
       await evidence('starting state', `${startingState} (${describeScope(scope)}: the second service had 3 requests before -Z)`)
       await evidence(`9 requests to :${p} (and 3 to :${q})`, showExchanges(exchanges))
       await evidence(`--stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)

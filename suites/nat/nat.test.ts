@@ -26,18 +26,23 @@ const requests = 8
 const articlePort = 80
 
 /** The article's three commands, on a cleared table, on VIP:port (NAT maps it to the real servers' 80); `forward` per real server. */
-async function setUpService({ director }: Pick<TopologyFixtures, 'director'>, port: number, forward: string[] = ['-m', '-m'], scheduler = 'rr') {
+function serviceCommands(port: number, forward: string[] = ['-m', '-m'], scheduler = 'rr'): string[] {
   const service = `-t ${vip}:${port}`
-  await director.ipvsadm('-C', `-A ${service} -s ${scheduler}`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip}:80 ${forward[i]}`))
+  return ['-C', `-A ${service} -s ${scheduler}`, ...realServerAddresses.map((rip, i) => `-a ${service} -r ${rip}:80 ${forward[i]}`)]
 }
 
-/** A start proved quiet (no entry left for VIP:port, counters zeroed), N requests from the client, then the settled counters and the table. */
-async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>, port: number) {
+/**
+ * The service set up and its start proved quiet in one round trip (no entry left for
+ * VIP:port, counters zeroed), N requests from the client, then the table and the settled
+ * counters in one more.
+ */
+async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>, port: number, service: string[] = serviceCommands(port)) {
   const scope = { vip, ports: [port] }
-  const startingState = provenQuiet(parseQuietStart(scope, await director.sh(quietStartScript(scope))))
+  const setUp = service.map((c) => `ipvsadm ${c}`).join('\n')
+  const startingState = provenQuiet(parseQuietStart(scope, await director.sh(`${setUp}\n${quietStartScript(scope)}`)))
   const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: requests })
-  const stats = await director.settledStats()
-  const list = await director.list({ nosort: true })
+  const { list, stats: settled } = await director.afterTraffic({ counters: true })
+  const stats = settled!
   const listedOrder = list.data.services[0]?.realServers.map((rs) => nameOf(rs.address)) ?? []
   const servedBy = new Map<string, number>()
   for (const x of exchanges) if (x.server) servedBy.set(addressOf(x.server), (servedBy.get(addressOf(x.server)) ?? 0) + 1)
@@ -65,7 +70,7 @@ async function measure({ director, client }: Pick<TopologyFixtures, 'director' |
 let articleRun: ReturnType<typeof measure> | undefined
 function theArticleRun(fixtures: Pick<TopologyFixtures, 'director' | 'client'>) {
   if (!articleRun) {
-    articleRun = setUpService(fixtures, articlePort).then(() => measure(fixtures, articlePort))
+    articleRun = measure(fixtures, articlePort)
     return articleRun
   }
   return articleRun.then(async (run) => (await run.attach(), run))
@@ -77,8 +82,7 @@ const addressOf = (name: string) => [...nodeByAddress].find(([, n]) => n === nam
 
 describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () => {
   test('ipvsadm -Ln shows TCP 192.168.100.6:80 rr with both real servers as Masq, weight 1', async ({ director }) => {
-    await setUpService({ director }, articlePort)
-    const list = await director.list()
+    const list = await director.ipvsadmThenList(...serviceCommands(articlePort))
     await evidence('ipvsadm -Ln', list.text)
     await expectPass(serviceIsListed(list.data, vip, realServerAddresses))
   })
@@ -101,7 +105,6 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
   describe('negative controls: each breaks one thing, and its check must report failure', () => {
     test('a real server whose gateway is not the director: the reply-path check fails', async ({ director, client, net, gatewayElsewhere: _ }) => {
       const port = net.freshPort()
-      await setUpService({ director }, port)
       const run = await measure({ director, client }, port)
       await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy, port))
       await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
@@ -109,28 +112,24 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
 
     test('sh instead of rr (every request answered, one client hashed to one server): the rr check fails', async ({ director, client, net }) => {
       const port = net.freshPort()
-      await setUpService({ director }, port, ['-m', '-m'], 'sh')
-      const run = await measure({ director, client }, port)
+      const run = await measure({ director, client }, port, serviceCommands(port, ['-m', '-m'], 'sh'))
       await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
     })
 
     test('ip_forward=0 on the director: the reply-path check fails', async ({ director, client, net, forwardingOff: _ }) => {
       const port = net.freshPort()
-      await setUpService({ director }, port)
       const run = await measure({ director, client }, port)
       await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy, port))
     })
 
     test('nginx with keepalive on: the one-connection-per-request check fails', async ({ director, client, net, keepaliveOn: _ }) => {
       const port = net.freshPort()
-      await setUpService({ director }, port)
       const run = await measure({ director, client }, port)
       await expectFail(connectionPerRequest(run.exchanges, run.conns, requests))
     })
 
     test('a real server added without -m (so -g, direct routing): the listing check fails', async ({ director }) => {
-      await setUpService({ director }, articlePort, ['-m', ''])
-      const list = await director.list()
+      const list = await director.ipvsadmThenList(...serviceCommands(articlePort, ['-m', '']))
       await evidence('ipvsadm -Ln', list.text)
       await expectFail(serviceIsListed(list.data, vip, realServerAddresses))
     })

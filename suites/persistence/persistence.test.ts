@@ -5,7 +5,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
-import { clientAddressPool, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
+import { newClient, shopRun, shopTest, steps, type ShopLab } from '../../fixtures/shop-visits'
 import { timed } from '../../fixtures/timings'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { drShopTopology } from '../../topologies/dr-shop'
@@ -29,8 +29,6 @@ const vip = drShopTopology.vip
 const mark = 10
 const realServers = ['172.16.100.101', '172.16.100.102']
 const addressOf = new Map(drShopTopology.nodes.map((n) => [n.name, n.interfaces[0]!.address]))
-
-const newClient = clientAddressPool()
 
 const service = (target: string, options = '') => [`ipvsadm -A ${target} -s rr${options}`, ...realServers.map((rip) => `ipvsadm -a ${target} -r ${rip} -g`)]
 const markRule = (port: number) => `iptables -t mangle -A PREROUTING -d ${vip} -p tcp --dport ${port} -j MARK --set-mark ${mark}`

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest'
+import { suiteRank } from './suite-order'
+
+describe('suiteRank', () => {
+  it('puts the files that share a topology next to each other, and unknown suites last', () => {
+    const files = [
+      '/w/suites/persistence/persistence.test.ts',
+      '/w/suites/ha/ha.test.ts',
+      '/w/suites/ipvsadm/ipvsadm.test.ts',
+      '/w/suites/fwm/fwm.test.ts',
+      '/w/suites/schedulers/schedulers.test.ts',
+      '/w/suites/nat/nat.test.ts',
+    ]
+    const ordered = [...files].sort((a, b) => suiteRank(a) - suiteRank(b)).map((f) => f.split('/')[3])
+    expect(ordered).toEqual(['nat', 'ipvsadm', 'schedulers', 'fwm', 'persistence', 'ha'])
+  })
+})
