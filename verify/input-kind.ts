@@ -8,7 +8,7 @@ const KEEPALIVED_TOP =
 
 /**
  * Tells a rules file from a keepalived.conf by what its first meaningful line is: ipvsadm rules
- * are options (`-A`, `--add-service`, `--set`), a keepalived.conf opens with one of its top-level
+ * are options (`-A`, `--add-service`, `--set`, `ipvsadm -A`), a keepalived.conf opens with one of its top-level
  * keywords. Anything else is refused, naming what it looks like when it is a known neighbour.
  */
 export function inputKindOf(text: string, file: string): InputKind {
@@ -17,12 +17,11 @@ export function inputKindOf(text: string, file: string): InputKind {
     .map((l) => l.trim())
     .find((l) => l !== '' && !l.startsWith('#') && !l.startsWith('!'))
   if (first === undefined) throw new BadInput(`${file} is empty`, 'pass the output of `ipvsadm -S -n` or a keepalived.conf')
-  if (first.startsWith('-')) return 'ipvsadm rules'
+  // ipvsadm -R drops the word ipvsadm (config_stream_read), so a script of ipvsadm commands is rules too
+  if (first.startsWith('-') || /^ipvsadm\s+-/.test(first)) return 'ipvsadm rules'
   if (KEEPALIVED_TOP.test(first)) return 'keepalived.conf'
   if (/^IP Virtual Server version/.test(first)) throw new BadInput(`${file} is an ipvsadm listing, not rules`, 'save the rules with `ipvsadm -S -n` and pass that')
   if (first.startsWith('*') || /^:\S+ \S+/.test(first))
     throw new BadInput(`${file} looks like iptables-save output`, 'pass it with --mangle, and the ipvsadm rules or keepalived.conf as the file')
-  if (first.startsWith('ipvsadm '))
-    throw new BadInput(`${file} is a script of ipvsadm commands`, 'run it on the director and pass `ipvsadm -S -n`, or drop the leading "ipvsadm" from each line')
   throw new BadInput(`${file} is neither ipvsadm rules nor a keepalived.conf (first line: ${JSON.stringify(first)})`, 'pass the output of `ipvsadm -S -n` or a keepalived.conf')
 }

@@ -21,7 +21,7 @@ export type SaveRule =
 
 /**
  * Reads the lines ipvsadm -R accepts: `-A` and `-a` as `ipvsadm -S -n` prints them or as written
- * by hand with the long option names, and `--set tcp tcpfin udp`. Options that are left out take
+ * by hand with the long option names (with or without a leading `ipvsadm`), and `--set tcp tcpfin udp`. Options that are left out take
  * ipvsadm's defaults. A line ipvsadm itself would refuse (its `fail(2, ...)` in process_options)
  * is an IpvsParseError quoting the line; what only the kernel refuses (a service added twice) is
  * left to the caller, who knows what came before.
@@ -30,12 +30,12 @@ export function parseSaveRules(text: string): SaveRule[] {
   return toLines(text)
     .filter((line) => !line.text.trim().startsWith('#'))
     .map((line): SaveRule => {
-      const [command, ...args] = tokens(line)
+      // config_stream_read (ipvsadm's config_stream.c) drops every word "ipvsadm": a script of commands restores too
+      const [command, ...args] = tokens(line).filter((t) => t !== 'ipvsadm')
       if (command === '-A' || command === '--add-service') return { kind: 'service', line, service: parseAddService(args, line) }
       if (command === '-a' || command === '--add-server') return { kind: 'server', line, ...parseAddServer(args, line) }
       if (command === '--set') return { kind: 'timeouts', line, timeouts: parseSet(args, line) }
-      const hint = command === 'ipvsadm' ? ' (write the rules without the leading "ipvsadm", as ipvsadm -S prints them)' : ''
-      throw new IpvsParseError(`expected -A, -a or --set, got ${JSON.stringify(command)}${hint}`, line.no, line.text)
+      throw new IpvsParseError(`expected -A, -a or --set, got ${JSON.stringify(command)}`, line.no, line.text)
     })
 }
 

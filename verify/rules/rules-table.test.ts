@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IpvsParseError } from '../../lab/ipvs'
+import { IpvsParseError } from '../../lab/ipvs/parse-error'
 import { readRulesTable } from './rules-table'
 
 describe('readRulesTable', () => {
@@ -8,8 +8,8 @@ describe('readRulesTable', () => {
     expect(t.services).toHaveLength(1)
     expect(t.services[0]).toMatchObject({ line: 1, scheduler: 'rr', realServers: [{ line: 2, weight: 1 }] })
     expect(t.refused).toEqual([
-      { line: 3, text: '-A -t 10.0.0.1:80 -s wlc', what: 'service', firstLine: 1, service: 'TCP 10.0.0.1 80' },
-      { line: 4, text: '-a -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 5', what: 'real server', firstLine: 2, service: 'TCP 10.0.0.1 80' },
+      { line: 3, text: '-A -t 10.0.0.1:80 -s wlc', what: 'service', firstLine: 1, service: 'TCP 10.0.0.1:80' },
+      { line: 4, text: '-a -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 5', what: 'real server', firstLine: 2, service: 'TCP 10.0.0.1:80' },
     ])
   })
 

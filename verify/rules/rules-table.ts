@@ -1,4 +1,7 @@
-import { IpvsParseError, parseSaveRules, serviceId, type IpvsTimeouts, type RealServer, type VirtualService } from '../../lab/ipvs'
+import { IpvsParseError } from '../../lab/ipvs/parse-error'
+import { parseSaveRules, serviceId } from '../../lab/ipvs/parse-save-rules'
+import type { IpvsTimeouts, RealServer, VirtualService } from '../../lab/ipvs/types'
+import { serviceName } from './service-name'
 
 export interface LocatedServer extends RealServer {
   /** Line of the file that added it. */
@@ -19,6 +22,7 @@ export interface RefusedRule {
   what: 'service' | 'real server'
   /** The line that added it first. */
   firstLine: number
+  /** As ipvsadm -Ln names it. */
   service: string
 }
 
@@ -58,7 +62,7 @@ export function readRulesTable(text: string): RulesTable {
     } else if (rule.kind === 'service') {
       const id = serviceId(rule.service)
       const first = byId.get(id)
-      if (first) refused.push({ line: line.no, text: line.text, what: 'service', firstLine: first.line, service: id })
+      if (first) refused.push({ line: line.no, text: line.text, what: 'service', firstLine: first.line, service: serviceName(first) })
       else {
         const svc: LocatedService = { ...rule.service, line: line.no, realServers: [] }
         byId.set(id, svc)
@@ -73,7 +77,7 @@ export function readRulesTable(text: string): RulesTable {
         server.port = svc.port!
       }
       const first = svc.realServers.find((rs) => rs.address === server.address && rs.port === server.port)
-      if (first) refused.push({ line: line.no, text: line.text, what: 'real server', firstLine: first.line, service: serviceId(svc) })
+      if (first) refused.push({ line: line.no, text: line.text, what: 'real server', firstLine: first.line, service: serviceName(svc) })
       else svc.realServers.push(server)
     }
   }

@@ -1,7 +1,7 @@
-import { formatEndpoint } from '../../../lab/ipvs'
+import { formatEndpoint } from '../../../lab/ipvs/endpoint'
 import type { Finding } from '../finding'
 import type { LintRule } from '../lint-rule'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 
 const id = 'direct-port-remap'
 

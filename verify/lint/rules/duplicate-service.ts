@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import type { Finding } from '../finding'
 import type { LintRule } from '../lint-rule'
 import { markText } from '../mark-text'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 import type { MarkRule } from '../../mangle/parse-mangle'
 import type { LocatedService } from '../../rules/rules-table'
 

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding'
 import type { LintRule } from '../lint-rule'
 import { markText } from '../mark-text'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 
 const id = 'fwmark-without-mark'
 

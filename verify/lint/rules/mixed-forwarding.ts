@@ -1,6 +1,6 @@
 import type { ForwardMethod } from '../../../lab/ipvs'
 import type { LintRule } from '../lint-rule'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 
 const id = 'mixed-forwarding'
 

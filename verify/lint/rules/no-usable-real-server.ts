@@ -1,5 +1,5 @@
 import type { LintRule } from '../lint-rule'
-import { serviceName, serviceOption } from '../service-name'
+import { serviceName, serviceOption } from '../../rules/service-name'
 
 const id = 'no-usable-real-server'
 

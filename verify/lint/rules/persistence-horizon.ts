@@ -1,7 +1,7 @@
 import type { Finding } from '../finding'
 import type { LintRule } from '../lint-rule'
 import { entryLife, stickyFor } from '../connection-life'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 import type { LintInput } from '../lint-input'
 import type { LocatedService } from '../../rules/rules-table'
 

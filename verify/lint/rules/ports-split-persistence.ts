@@ -1,5 +1,5 @@
 import type { LintRule } from '../lint-rule'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 import type { LocatedService } from '../../rules/rules-table'
 
 const id = 'ports-split-persistence'

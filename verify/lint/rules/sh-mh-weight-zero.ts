@@ -1,6 +1,6 @@
-import { formatEndpoint } from '../../../lab/ipvs'
+import { formatEndpoint } from '../../../lab/ipvs/endpoint'
 import type { LintRule } from '../lint-rule'
-import { serviceName, serviceOption } from '../service-name'
+import { serviceName, serviceOption } from '../../rules/service-name'
 
 const id = 'sh-mh-weight-zero'
 

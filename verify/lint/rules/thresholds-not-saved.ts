@@ -1,6 +1,6 @@
-import { formatEndpoint } from '../../../lab/ipvs'
+import { formatEndpoint } from '../../../lab/ipvs/endpoint'
 import type { LintRule } from '../lint-rule'
-import { serviceName } from '../service-name'
+import { serviceName } from '../../rules/service-name'
 
 const id = 'thresholds-not-saved'
 

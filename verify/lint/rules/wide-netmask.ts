@@ -1,6 +1,6 @@
-import { ipv4MaskBits, ipv4PrefixOf } from '../../../lab/ipvs'
+import { ipv4MaskBits, ipv4PrefixOf } from '../../../lab/ipvs/ipv4-mask'
 import type { LintRule } from '../lint-rule'
-import { serviceName, serviceOption } from '../service-name'
+import { serviceName, serviceOption } from '../../rules/service-name'
 
 const id = 'wide-netmask'
 

@@ -1,4 +1,5 @@
-import { formatEndpoint, type ServiceKey } from '../../lab/ipvs'
+import { formatEndpoint } from '../../lab/ipvs/endpoint'
+import type { ServiceKey } from '../../lab/ipvs/types'
 
 /** A service as `ipvsadm -Ln` heads it: `TCP  172.16.100.200:80`, `FWM  10`, with one space. */
 export function serviceName(k: ServiceKey): string {
