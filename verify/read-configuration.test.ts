@@ -5,7 +5,7 @@ import { judgeConfigTest } from './keepalived/judge-config-test'
 import { readConfiguration, type KeepalivedReaders } from './read-configuration'
 import { readRulesTable } from './rules/rules-table'
 
-const keepalived = { path: '/usr/sbin/keepalived', version: 'v2.2.7', where: 'host' as const }
+const keepalived = { path: '/usr/sbin/keepalived', version: 'v2.2.7' }
 const conf = 'vrrp_instance VI_1 {\n  interface eth9\n}\nvirtual_server 10.0.0.1 80 {\n  real_server 10.0.1.1 80 {\n    TCP_CHECK {\n    }\n  }\n}\n'
 const tested = (exitCode: number, stderr: string): ConfigTest => ({ keepalived, command: 'keepalived --config-test', seconds: 0.1, ...judgeConfigTest(exitCode, stderr) })
 const readers = (over: Partial<KeepalivedReaders>): KeepalivedReaders => ({

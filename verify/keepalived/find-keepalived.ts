@@ -5,8 +5,6 @@ export interface Keepalived {
   path: string
   /** As `keepalived --version` states it: `v2.2.7`. */
   version: string
-  /** Where it runs: this host today; the lab's director once the lab reads keepalived.conf files. */
-  where: 'host'
 }
 
 /** The host's keepalived, if it has one. */
@@ -16,5 +14,5 @@ export function findKeepalived(): Keepalived | undefined {
   // keepalived prints its version banner on stderr
   const run = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 })
   const version = /Keepalived (v\S+)/.exec(`${run.stdout}${run.stderr}`)?.[1] ?? 'of unknown version'
-  return { path, version, where: 'host' }
+  return { path, version }
 }

@@ -23,16 +23,19 @@ export const directPortRemap: LintRule = {
         if (rs.forward !== 'Route' && rs.forward !== 'Tunnel') return []
         const method = METHOD[rs.forward]
         const base = { rule: id, file: 'rules' as const, line: rs.line, service: serviceName(svc) }
-        if (rs.writtenPort !== undefined)
+        if (rs.writtenPort !== undefined) {
+          // on a port-0 service (PCC) the client's own port is kept, whichever it is
+          const asked = svc.port === 0 ? 'the port the client asked for' : `port ${svc.port}`
           return [
             {
               ...base,
               severity: 'error',
-              summary: `${formatEndpoint(rs.address, rs.writtenPort)} is ${method}, which cannot remap ${svc.port} to ${rs.writtenPort}: ipvsadm silently makes it ${formatEndpoint(rs.address, rs.port)}`,
-              wire: `the real server receives the client's packets addressed to port ${svc.port}, never ${rs.writtenPort}; if nothing listens on ${svc.port} there, its share of the clients is refused`,
-              todo: `serve port ${svc.port} on ${rs.address} and write it as ${formatEndpoint(rs.address, svc.port!)}, or use NAT (-m), which rewrites the port`,
+              summary: `${formatEndpoint(rs.address, rs.writtenPort)} is ${method}, which cannot send ${asked} to ${rs.writtenPort}: ipvsadm silently makes it ${formatEndpoint(rs.address, rs.port)}`,
+              wire: `the real server receives the client's packets at ${asked}, never at ${rs.writtenPort}; where nothing listens on it there, its share of the clients is refused`,
+              todo: `serve ${asked} on ${rs.address} and write the server as ${formatEndpoint(rs.address, svc.port!)}, or use NAT (-m), which rewrites the port`,
             },
           ]
+        }
         if (svc.protocol === 'FWM' && rs.port !== 0)
           return [
             {
