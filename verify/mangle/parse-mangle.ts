@@ -27,9 +27,10 @@ export interface MangleTable {
 }
 
 /**
- * IPVS takes a packet at LOCAL_IN (and LOCAL_OUT for the director's own) after the mangle table's
- * PREROUTING/INPUT/OUTPUT hooks (NF_IP_PRI_MANGLE runs before the ip_vs_ops priorities in
- * ip_vs_core.c), so a mark set there is the mark ip_vs_service_find sees.
+ * IPVS schedules a packet for the VIP at LOCAL_IN (NF_IP_PRI_NAT_SRC - 1) and the director's own
+ * at LOCAL_OUT (NF_IP_PRI_NAT_DST + 2; ip_vs_ops4 in net/netfilter/ipvs/ip_vs_core.c). The
+ * mangle table hooks at NF_IP_PRI_MANGLE, earlier, so a mark set in its PREROUTING, INPUT or
+ * OUTPUT is the mark ip_vs_service_find sees.
  */
 const HOOKS_BEFORE_IPVS = ['PREROUTING', 'INPUT', 'OUTPUT']
 const MATCHES_UNDERSTOOD = new Set(['-d', '--destination', '-p', '--protocol', '-m', '--match', '--dport', '--destination-port', '--dports', '--destination-ports', '-j', '--jump'])

@@ -48,7 +48,7 @@ export const fwmarkWithoutMark: LintRule = {
               ...base,
               severity: 'error',
               summary: `mark ${markText(svc.fwmark!)} is only set in ${[...new Set(marks.map((m) => m.chain))].join(', ')} (mangle line ${marks.map((m) => m.line).join(', ')}), after IPVS has looked`,
-              wire: `IPVS picks the service at LOCAL_IN, before FORWARD and POSTROUTING: ${name} receives nothing`,
+              wire: `IPVS takes a packet for the VIP at INPUT; FORWARD and POSTROUTING come after, if at all: ${name} receives nothing`,
               todo: 'set the mark in mangle PREROUTING (or a chain it jumps to)',
             },
           ]
