@@ -22,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lab/**/*.test.ts', 'fixtures/**/*.test.ts', 'topologies/**/*.test.ts', 'suites/**/*.unit.test.ts'],
+          include: ['lab/**/*.test.ts', 'fixtures/**/*.test.ts', 'topologies/**/*.test.ts', 'suites/**/*.unit.test.ts', 'verify/**/*.test.ts'],
         },
       },
       {

@@ -1,8 +1,7 @@
-import { accessSync, constants } from 'node:fs'
-import path from 'node:path'
 import { LabError } from '../errors'
 import { say } from '../progress'
 import { sh } from './shell'
+import { commandPath } from './command-path'
 
 /** Debian packages that provide each host command the kernel lab needs. */
 const commands: Record<string, string> = {
@@ -15,22 +14,15 @@ const commands: Record<string, string> = {
   'apt-get': 'apt',
   setpriv: 'util-linux',
   tar: 'tar',
+  keepalived: 'keepalived',
 }
 
-function onPath(cmd: string): boolean {
-  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])
-  return dirs.some((d) => {
-    try {
-      accessSync(path.join(d, cmd), constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
-}
+const onPath = (cmd: string): boolean => commandPath(cmd) !== undefined
 
 /** Tools needed to boot a cached guest. */
 export const bootTools = ['qemu-system-x86_64', 'setpriv']
+/** Tools `npm run verify` uses on the host: keepalived checks a keepalived.conf (--config-test). */
+export const verifyTools = ['keepalived']
 /** Tools needed to build the kernel lab's cache. */
 export const buildTools = ['debootstrap', 'cpio', 'depmod', 'mkfs.ext4', 'dpkg-deb', 'apt-get', 'tar']
 
