@@ -62,6 +62,11 @@ while IFS=' ' read -r id deadline count; do
   [[ $status == deadline ]] && kill -KILL -- "-$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   answer "$id" "$rc" "$status" "$out" "$err"
-  # the files go in batches, in the background: one rm every 50 scripts, never in a round trip
-  if ((++n % 50 == 0)); then rm -f "$dir"/*.out "$dir"/*.err 2>/dev/null & fi
+  # the files go in batches, in the background: one rm every 50 scripts, never in a round trip.
+  # The names are taken here, before the next script's files exist: a glob expanded in the
+  # background could catch them.
+  if ((++n % 50 == 0)); then
+    answered=("$dir"/*.out "$dir"/*.err)
+    rm -f "${answered[@]}" 2>/dev/null &
+  fi
 done

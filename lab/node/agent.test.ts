@@ -165,6 +165,14 @@ sleep 30`
     expect(gone(background)).toBe(false)
   })
 
+  it('keeps every answer whole across its batched clean-ups of the output files', async () => {
+    const a = startAgent()
+    await a.next()
+    for (let i = 1; i <= 120; i++) a.send(`c${i}`, 5, `echo out ${i}; echo err ${i} >&2`)
+    for (let i = 1; i <= 120; i++) expect(await a.answer()).toMatchObject({ id: `c${i}`, stdout: `out ${i}\n`, stderr: `err ${i}\n` })
+    await a.close()
+  })
+
   it('costs little per script: 20 scripts in well under the time of 20 process starts each', async () => {
     const a = startAgent()
     await a.next()
