@@ -15,6 +15,8 @@ export interface HttpExchange {
   newConnection: boolean
   localPort: number
   body: string
+  /** The group of a one-process run over several sources (`curl ... --next ...`): see keyedWriteOut. */
+  key?: string
 }
 
 export const transferMarker = '@@transfer'
@@ -22,9 +24,16 @@ export const transferMarker = '@@transfer'
 /** The -w argument that makes the output parseable by parseCurlTransfers. */
 export const curlWriteOut = `\\n${transferMarker} %{http_code} %{num_connects} %{local_port} %{exitcode}\\n`
 
+/**
+ * The -w argument of one `--next` group of a curl process that runs several groups: the
+ * group's key ends each transfer's line, so that a refused connection (no address, no port)
+ * still says whose it was. The key may hold spaces, not `%` or quotes.
+ */
+export const keyedWriteOut = (key: string) => `\\n${transferMarker} %{http_code} %{num_connects} %{local_port} %{exitcode} key=${key}\\n`
+
 export function parseCurlTransfers(stdout: string): HttpExchange[] {
   const exchanges: HttpExchange[] = []
-  const re = new RegExp(`\\n?${transferMarker} (\\d+) (\\d+) (\\d+) (\\d+)(?:\\n|$)`, 'g')
+  const re = new RegExp(`\\n?${transferMarker} (\\d+) (\\d+) (\\d+) (\\d+)(?: key=([^\\n]*))?(?:\\n|$)`, 'g')
   let start = 0
   let m: RegExpExecArray | null
   while ((m = re.exec(stdout))) {
@@ -42,6 +51,7 @@ export function parseCurlTransfers(stdout: string): HttpExchange[] {
       newConnection: Number(m[2]) > 0,
       localPort: Number(m[3]),
       body: body.trim(),
+      ...(m[5] !== undefined ? { key: m[5] } : {}),
     })
   }
   return exchanges

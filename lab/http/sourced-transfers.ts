@@ -1,18 +1,17 @@
 import { parseCurlTransfers, type HttpExchange } from './curl-transfers'
 
 /**
- * Output of one script that runs a curl per client source address, each section opened by
- * `@@source <address>`: the exchanges of each source, in order.
+ * Output of one curl process that runs a `--next` group per (source address, URL) pair, each
+ * group's transfers marked with its key (keyedWriteOut): the exchanges of each key, in
+ * order, numbered from 0 within it.
  */
-export const sourceMarker = '@@source'
-
 export function parseSourcedTransfers(stdout: string): Map<string, HttpExchange[]> {
-  const bySource = new Map<string, HttpExchange[]>()
-  const sections = stdout.split(new RegExp(`^${sourceMarker} `, 'm')).slice(1)
-  for (const section of sections) {
-    const nl = section.indexOf('\n')
-    const source = (nl < 0 ? section : section.slice(0, nl)).trim()
-    bySource.set(source, parseCurlTransfers(nl < 0 ? '' : section.slice(nl + 1)))
+  const byKey = new Map<string, HttpExchange[]>()
+  for (const x of parseCurlTransfers(stdout)) {
+    if (x.key === undefined) continue
+    const group = byKey.get(x.key) ?? []
+    group.push({ ...x, index: group.length })
+    byKey.set(x.key, group)
   }
-  return bySource
+  return byKey
 }

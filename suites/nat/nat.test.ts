@@ -22,6 +22,11 @@ const test = topologyTest(natTopology).extend<{ gatewayElsewhere: RealServer; fo
 const vip = natTopology.vip
 const realServerAddresses = ['172.16.100.12', '172.16.100.11']
 const requests = 8
+/**
+ * A control whose requests go unanswered waits out curl's connect timeout (1.5 s) on each:
+ * it sends as few as still show its check failing, two per real server.
+ */
+const unansweredRequests = 4
 /** The article's port, for the article's own run; every other observation takes a fresh one. */
 const articlePort = 80
 
@@ -36,11 +41,11 @@ function serviceCommands(port: number, forward: string[] = ['-m', '-m'], schedul
  * VIP:port, counters zeroed), N requests from the client, then the table and the settled
  * counters in one more.
  */
-async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>, port: number, service: string[] = serviceCommands(port)) {
+async function measure({ director, client }: Pick<TopologyFixtures, 'director' | 'client'>, port: number, service: string[] = serviceCommands(port), count = requests) {
   const scope = { vip, ports: [port] }
   const setUp = service.map((c) => `ipvsadm ${c}`).join('\n')
   const startingState = provenQuiet(parseQuietStart(scope, await director.sh(`${setUp}\n${quietStartScript(scope)}`)))
-  const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: requests })
+  const { exchanges, raw } = await client.get(`http://${vip}:${port}/`, { times: count })
   const { list, stats: settled } = await director.afterTraffic({ counters: true })
   const stats = settled!
   const listedOrder = list.data.services[0]?.realServers.map((rs) => nameOf(rs.address)) ?? []
@@ -105,9 +110,9 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
   describe('negative controls: each breaks one thing, and its check must report failure', () => {
     test('a real server whose gateway is not the director: the reply-path check fails', async ({ director, client, net, gatewayElsewhere: _ }) => {
       const port = net.freshPort()
-      const run = await measure({ director, client }, port)
+      const run = await measure({ director, client }, port, serviceCommands(port), unansweredRequests)
       await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy, port))
-      await expectFail(roundRobin(run.exchanges, run.listedOrder, requests))
+      await expectFail(roundRobin(run.exchanges, run.listedOrder, unansweredRequests))
     })
 
     test('sh instead of rr (every request answered, one client hashed to one server): the rr check fails', async ({ director, client, net }) => {
@@ -118,7 +123,7 @@ describe('NAT mode: lvs-node-0 masquerading for lvs-node-1 and lvs-node-2', () =
 
     test('ip_forward=0 on the director: the reply-path check fails', async ({ director, client, net, forwardingOff: _ }) => {
       const port = net.freshPort()
-      const run = await measure({ director, client }, port)
+      const run = await measure({ director, client }, port, serviceCommands(port), unansweredRequests)
       await expectFail(repliesThroughDirector(run.stats.data, vip, run.servedBy, port))
     })
 
