@@ -74,7 +74,7 @@ export function planReplay(input: LintInput, options: PlanOptions = {}): ReplayP
         interfaces: [{ network: back?.name ?? front.name, address: rs.address }],
         ...(back && { defaultGateway: back.director }),
         ...(direct && { sysctls: arpSilence }),
-        ...(rs.vipsOnLo.length && { extraAddresses: rs.vipsOnLo.map((v) => ({ on: 'lo', address: `${v}/32` })) }),
+        ...(rs.planned.vipsOnLo.length && { extraAddresses: rs.planned.vipsOnLo.map((v) => ({ on: 'lo', address: `${v}/32` })) }),
         ...(rs.planned.tcpPorts.length && !rs.planned.withheld && { http: { keepaliveTimeout: 0, ports: rs.planned.tcpPorts } }),
       }
     }),
@@ -120,7 +120,6 @@ function targetsOf(svc: LocatedService, input: LintInput, notes: string[]): Targ
 interface CollectedServer {
   address: string
   forwards: Set<ForwardMethod>
-  vipsOnLo: string[]
   planned: PlannedRealServer
 }
 
@@ -133,11 +132,11 @@ function realServersOf(services: LocatedService[], targets: Map<LocatedService, 
       const s = byAddress.get(rs.address) ?? {
         address: rs.address,
         forwards: new Set(),
-        vipsOnLo: [],
-        planned: { address: rs.address, tcpPorts: [], udpPorts: [], vipsOnTunnel: [], withheld: withhold.includes(rs.address) },
+        planned: { address: rs.address, nat: false, tcpPorts: [], udpPorts: [], vipsOnLo: [], vipsOnTunnel: [], withheld: withhold.includes(rs.address) },
       }
       byAddress.set(rs.address, s)
       s.forwards.add(rs.forward)
+      s.planned.nat = s.forwards.has('Masq')
       const sent = typeof reach === 'string' ? [] : reach
       // DR and TUN keep the client's port; the server listens where the line said (ipvsadm's rewrite does not move it)
       const written = rs.writtenPort ?? rs.port
@@ -147,7 +146,7 @@ function realServersOf(services: LocatedService[], targets: Map<LocatedService, 
         if (!list.includes(t.port)) list.push(t.port)
       }
       const vips = [...new Set(sent.map((t) => t.address))]
-      const onto = rs.forward === 'Route' ? s.vipsOnLo : rs.forward === 'Tunnel' ? s.planned.vipsOnTunnel : []
+      const onto = rs.forward === 'Route' ? s.planned.vipsOnLo : rs.forward === 'Tunnel' ? s.planned.vipsOnTunnel : []
       for (const v of vips) if (!onto.includes(v)) onto.push(v)
     }
   }

@@ -62,9 +62,12 @@ export interface PlannedService {
 /** A real server of the file, as one lab node named after its address (its page names it). */
 export interface PlannedRealServer {
   address: string
+  /** A NAT server (its replies go back through the director); otherwise DR or TUN. */
+  nat: boolean
   tcpPorts: number[]
   udpPorts: number[]
-  /** VIPs it holds on tunl0 (TUN); those on lo (DR) are in the topology. */
+  /** VIPs it holds on lo (DR, in the topology's spec) and on tunl0 (TUN, set up by the replay). */
+  vipsOnLo: string[]
   vipsOnTunnel: string[]
   /** Told not to serve (a negative control): its node exists and answers nothing. */
   withheld: boolean
