@@ -64,7 +64,17 @@ const numbered = (visits: Visit[]) => visits.map((v) => ({ ...v.exchange, index:
 function statsView(stats: IpvsStatsTable, key: ServiceKey, as: { vip: string; port: number }, keep: (address: string, conns: number) => boolean): IpvsStatsTable {
   const svc = stats.services.find((s) => sameKey(s, key))
   if (!svc) return { services: [] }
-  return { services: [{ ...svc, protocol: svc.protocol === 'FWM' ? 'TCP' : svc.protocol, address: as.vip, port: as.port, realServers: svc.realServers.filter((rs) => keep(rs.address, rs.counters.conns)) }] }
+  return {
+    services: [
+      {
+        ...svc,
+        protocol: svc.protocol === 'FWM' ? 'TCP' : svc.protocol,
+        address: as.vip,
+        port: as.port,
+        realServers: svc.realServers.filter((rs) => keep(rs.address, rs.counters.conns)),
+      },
+    ],
+  }
 }
 
 /** The service's verdicts: the checks its plan says apply, each judged by the suites' own function. */

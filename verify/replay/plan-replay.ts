@@ -53,7 +53,12 @@ export function planReplay(input: LintInput, options: PlanOptions = {}): ReplayP
   const book = new AddressBook(layout.used)
   const director = book.take(layout.frontBase, 100, 1)
   const backs = layout.backs.map((base, i) => ({ name: `private-${i + 1}`, base, director: book.take(base, 100, 1), gateway: book.take(base, 254, -1) }))
-  const front: NetworkSpec = { name: 'clients', subnet: layout.frontSubnet, gateway: book.take(layout.frontBase, 254, -1), description: 'the clients, the director and the DR/TUN real servers' }
+  const front: NetworkSpec = {
+    name: 'clients',
+    subnet: layout.frontSubnet,
+    gateway: book.take(layout.frontBase, 254, -1),
+    description: 'the clients, the director and the DR/TUN real servers',
+  }
   const planned = services.map((svc) => planService(svc, targets.get(svc)!, layout, book))
   const vips = [...new Set(planned.flatMap((s) => s.targets.map((t) => t.address)).concat(services.flatMap((s) => (s.address ? [s.address] : []))))]
   const backOf = (address: string) => backs.find((b) => inSubnet(address, `${b.base}/24`))
@@ -107,7 +112,9 @@ function targetsOf(svc: LocatedService, input: LintInput, notes: string[]): Targ
   for (const rule of rules) {
     const [address, bits] = (rule.destination ?? '').split('/')
     if (!address || !isIPv4(address) || (bits !== undefined && bits !== '32')) {
-      notes.push(`mangle line ${rule.line} marks ${rule.destination ? `the network ${rule.destination}` : 'every destination'}: the replay sends to the single addresses other MARK rules name only`)
+      notes.push(
+        `mangle line ${rule.line} marks ${rule.destination ? `the network ${rule.destination}` : 'every destination'}: the replay sends to the single addresses other MARK rules name only`,
+      )
       continue
     }
     const protocol = rule.protocol === 'udp' ? 'udp' : 'tcp'
@@ -152,7 +159,10 @@ function realServersOf(services: LocatedService[], targets: Map<LocatedService, 
   }
   const all = [...byAddress.values()]
   if (all.length > MAX_REAL_SERVERS)
-    throw badInput(`the file has ${all.length} real servers, and the lab holds at most ${MAX_REAL_SERVERS} (one container each)`, 'replay a part of the file, or run with --lint-only')
+    throw badInput(
+      `the file has ${all.length} real servers, and the lab holds at most ${MAX_REAL_SERVERS} (one container each)`,
+      'replay a part of the file, or run with --lint-only',
+    )
   const both = all.find((s) => s.forwards.has('Masq') && (s.forwards.has('Route') || s.forwards.has('Tunnel')))
   if (both)
     throw badInput(
@@ -177,11 +187,13 @@ function layOut(services: LocatedService[], targets: Map<LocatedService, Target[
   const direct = servers.filter((s) => !s.forwards.has('Masq')).map((s) => s.address)
   const nat = servers.filter((s) => s.forwards.has('Masq')).map((s) => s.address)
   const backs = [...new Set(nat.map((a) => networkOf(a, 24)))]
-  for (const b of backs) if (overlaps(b, GUEST_NETWORK)) throw badInput(`the real servers of ${b} are on the lab guest's own network ${GUEST_NETWORK}`, 'replay rules on other addresses')
+  for (const b of backs)
+    if (overlaps(b, GUEST_NETWORK)) throw badInput(`the real servers of ${b} are on the lab guest's own network ${GUEST_NETWORK}`, 'replay rules on other addresses')
   let frontBase: string
   if (direct.length) {
     const wide = new Set(direct.map((a) => networkOf(a, 16)))
-    if (wide.size > 1) throw badInput(`the DR/TUN real servers span ${[...wide].join(', ')}: the lab puts them on one segment, at most a /16`, 'replay the services of one segment at a time')
+    if (wide.size > 1)
+      throw badInput(`the DR/TUN real servers span ${[...wide].join(', ')}: the lab puts them on one segment, at most a /16`, 'replay the services of one segment at a time')
     const narrow = new Set(direct.map((a) => networkOf(a, 24)))
     if (narrow.size > 1 && backs.some((b) => overlaps(b, [...wide][0]!)))
       throw badInput(`the DR/TUN real servers span several /24s of ${[...wide][0]}, and NAT real servers are in it too`, 'replay the NAT and the DR services apart')
@@ -302,7 +314,8 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
   }
   if (svc.protocol === 'FWM') checks.push('marked-ports')
   if (udp) notChecked.push('the reply path: it is checked on TCP only (the captures follow TCP connections)')
-  else if (base.forward === 'mixed' || base.forward === 'Local' || base.forward === 'Bypass') notChecked.push(`the reply path: the real servers forward as ${[...forwards].join(' and ')}`)
+  else if (base.forward === 'mixed' || base.forward === 'Local' || base.forward === 'Bypass')
+    notChecked.push(`the reply path: the real servers forward as ${[...forwards].join(' and ')}`)
   else checks.push('reply-path')
 
   // how many clients, in which -M blocks

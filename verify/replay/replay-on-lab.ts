@@ -37,7 +37,9 @@ export async function replayOnLab(replay: ReplayInput, say: (line: string) => vo
   const lab = await phase('lab start', () => startLab(readLabConfig(), labRunDir()))
   const forget =
     lab.info.mode === 'docker'
-      ? onInterrupt(() => spawnSync(process.execPath, ['--import', 'tsx', sweepCli], { stdio: 'inherit', env: { ...process.env, DOCKER_HOST: lab.info.dockerHost }, timeout: 120_000 }))
+      ? onInterrupt(() =>
+          spawnSync(process.execPath, ['--import', 'tsx', sweepCli], { stdio: 'inherit', env: { ...process.env, DOCKER_HOST: lab.info.dockerHost }, timeout: 120_000 }),
+        )
       : () => true
   const topologies = new TopologyPool()
   try {

@@ -22,7 +22,7 @@ const saved = [
 describe('compareRoundTrip', () => {
   it('names what a save loses or changes: the timeouts, the thresholds, a DR port rewritten', () => {
     expect(compareRoundTrip(readRulesTable(file), readRulesTable(saved))).toEqual([
-      { line: 1, what: '--set 900 60 300 is not in the save (ipvsadm -S writes no timeouts): a restore leaves the kernel\'s timeouts as they were' },
+      { line: 1, what: "--set 900 60 300 is not in the save (ipvsadm -S writes no timeouts): a restore leaves the kernel's timeouts as they were" },
       {
         line: 3,
         service: 'TCP 172.16.100.200:80',

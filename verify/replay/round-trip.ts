@@ -27,7 +27,8 @@ export function compareRoundTrip(file: RulesTable, saved: RulesTable): RoundTrip
     const t = file.timeouts
     out.push({ line: t.line, what: `--set ${t.tcp} ${t.tcpFin} ${t.udp} is not in the save (ipvsadm -S writes no timeouts): a restore leaves the kernel's timeouts as they were` })
   }
-  for (const r of file.refused) out.push({ line: r.line, service: r.service, what: `the ${r.what} added again here was refused by the kernel (EEXIST), so the save holds only line ${r.firstLine}'s` })
+  for (const r of file.refused)
+    out.push({ line: r.line, service: r.service, what: `the ${r.what} added again here was refused by the kernel (EEXIST), so the save holds only line ${r.firstLine}'s` })
   for (const svc of file.services) {
     const name = serviceName(svc)
     const back = savedById.get(serviceId(svc))
@@ -64,7 +65,9 @@ function serverDifferences(service: string, rs: LocatedServer, back: LocatedServ
   if (rs.forward !== again.forward) out.push(diff(`${at} forwards as ${rs.forward} in the file, ${again.forward} in the save`))
   if (rs.weight !== again.weight) out.push(diff(`${at} has weight ${rs.weight} in the file, ${again.weight} in the save`))
   if ((rs.upperThreshold ?? 0) + (rs.lowerThreshold ?? 0) > 0 && again.upperThreshold === undefined && again.lowerThreshold === undefined)
-    out.push(diff(`${at}'s thresholds (-x ${rs.upperThreshold ?? 0} -y ${rs.lowerThreshold ?? 0}) are not in the save: after a save and restore the server has no connection limit`))
+    out.push(
+      diff(`${at}'s thresholds (-x ${rs.upperThreshold ?? 0} -y ${rs.lowerThreshold ?? 0}) are not in the save: after a save and restore the server has no connection limit`),
+    )
   if (JSON.stringify(rs.tunnel ?? null) !== JSON.stringify(again.tunnel ?? null))
     out.push(diff(`${at}'s tunnel is ${show(rs.tunnel?.type)} in the file, ${show(again.tunnel?.type)} in the save`))
   return out

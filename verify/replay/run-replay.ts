@@ -36,7 +36,9 @@ export interface ReplayRun {
  */
 export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const { plan, lab, say } = run
-  say(`replay: bringing up the lab's copy of the file: a director, ${plan.realServers.length} real servers, ${plan.services.reduce((n, s) => n + s.clients.length, 0)} client addresses`)
+  say(
+    `replay: bringing up the lab's copy of the file: a director, ${plan.realServers.length} real servers, ${plan.services.reduce((n, s) => n + s.clients.length, 0)} client addresses`,
+  )
   const net = await run.topologies.acquire(plan.topology, lab)
   const { director, client, timings } = net
   const servers = new Map(net.realServers.map((rs) => [rs.name, rs]))
@@ -49,7 +51,14 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const saved = output('ipvsadm -S -n')
   const programming: Evidence[] = [
     { name: 'ipvsadm -R < the file', text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}` },
-    ...(run.director.mangle ? [{ name: 'iptables-restore < the mangle table', text: `${run.director.mangle}\n--- exit ${steps.get('iptables-restore')?.exitCode ?? '?'}:\n${output('iptables-restore') || '(nothing)'}` }] : []),
+    ...(run.director.mangle
+      ? [
+          {
+            name: 'iptables-restore < the mangle table',
+            text: `${run.director.mangle}\n--- exit ${steps.get('iptables-restore')?.exitCode ?? '?'}:\n${output('iptables-restore') || '(nothing)'}`,
+          },
+        ]
+      : []),
     { name: `sysctl -w (net.ipv4.vs.* and ip_forward of the sysctl file; ${run.director.sysctlsLeftOut} other settings left alone)`, text: output('sysctl') || '(none given)' },
     { name: 'ipvsadm -Ln --nosort after the restore', text: output('ipvsadm -Ln --nosort') },
     { name: 'ipvsadm -L --timeout', text: output('ipvsadm -L --timeout') },
@@ -132,7 +141,9 @@ async function setUpRealServer(node: RealServer, p: PlannedRealServer): Promise<
   if (p.withheld) return
   if (p.vipsOnTunnel.length)
     await node.sh(
-      ['ip link set tunl0 up', ...p.vipsOnTunnel.map((v) => `ip addr replace ${v}/32 dev tunl0`), 'sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0'].join('\n'),
+      ['ip link set tunl0 up', ...p.vipsOnTunnel.map((v) => `ip addr replace ${v}/32 dev tunl0`), 'sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0'].join(
+        '\n',
+      ),
     )
   const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel]
   for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind)

@@ -15,7 +15,10 @@ export function replaySummaryOf(r: ReplayResult): string {
     }
     for (const n of s.notChecked) lines.push(`    --   not checked: ${n}`)
   }
-  lines.push('', `  save/restore round trip (ipvsadm -S -n of the replayed table): ${r.roundTrip.differences.length ? plural(r.roundTrip.differences.length, 'difference') : 'the save says what the file says'}`)
+  lines.push(
+    '',
+    `  save/restore round trip (ipvsadm -S -n of the replayed table): ${r.roundTrip.differences.length ? plural(r.roundTrip.differences.length, 'difference') : 'the save says what the file says'}`,
+  )
   for (const d of r.roundTrip.differences) lines.push(`    ${d.line === undefined ? '' : `line ${d.line}: `}${d.service ? `${d.service}: ` : ''}${d.what}`)
   lines.push('', `${plural(r.failed, 'failed check')} of ${checks} replayed`, formatTimings('phase timings:', r.timings))
   return lines.join('\n')
