@@ -262,7 +262,11 @@ class AddressBook {
   sibling(address: string, prefix: number): string | undefined {
     const size = 2 ** (32 - prefix)
     const block = Math.floor(toNumber(address) / size) * size
-    for (let n = block; n < block + size; n++) if (n % 256 !== 0 && n % 256 !== 255 && this.claim(fromNumber(n))) return fromNumber(n)
+    const from = toNumber(address) - block
+    for (let i = 1; i < size; i++) {
+      const n = block + ((from + i) % size)
+      if (n % 256 !== 0 && n % 256 !== 255 && this.claim(fromNumber(n))) return fromNumber(n)
+    }
     return undefined
   }
 }
