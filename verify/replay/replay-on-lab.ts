@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { TopologyPool } from '../../fixtures/topology-pool'
+import { bringUp, type RunningTopology } from '../../fixtures/bring-up'
+import { timed, type Timings } from '../../fixtures/timings'
+import type { Topology } from '../../topologies/topology'
 import { readLabConfig } from '../../lab/config'
 import { onInterrupt } from '../../lab/host/interrupts'
 import { phase } from '../../lab/progress'
@@ -34,21 +36,29 @@ const sweepCli = fileURLToPath(new URL('../../lab/cli/sweep.ts', import.meta.url
 export async function replayOnLab(replay: ReplayInput, say: (line: string) => void): Promise<ReplayResult> {
   const plan = planReplay(replay.input)
   const director = directorInputOf(replay.texts.rules, replay.texts.mangle, replay.input.sysctl)
-  const lab = await phase('lab start', () => startLab(readLabConfig(), labRunDir()))
+  const labTimings: Timings = []
+  const lab = await timed(labTimings, 'lab start', () => phase('lab start', () => startLab(readLabConfig(), labRunDir())))
   const forget =
     lab.info.mode === 'docker'
       ? onInterrupt(() =>
           spawnSync(process.execPath, ['--import', 'tsx', sweepCli], { stdio: 'inherit', env: { ...process.env, DOCKER_HOST: lab.info.dockerHost }, timeout: 120_000 }),
         )
       : () => true
-  const topologies = new TopologyPool()
+  let net: RunningTopology | undefined
+  const up = async (topology: Topology) => (net = await bringUp(topology, lab.info))
+  let stopped = false
   try {
-    const result = await runReplay({ plan, director, table: replay.input.table, lab: lab.info, topologies, say })
-    await topologies.release()
+    const result = await runReplay({ plan, director, table: replay.input.table, lab: lab.info, up, say })
+    await net!.down()
+    net = undefined
+    await timed(result.timings, 'lab stop', () => phase('lab stop', () => lab.stop()))
+    stopped = true
+    result.timings.unshift(...labTimings)
     return result
   } finally {
-    await topologies.release()
-    await phase('lab stop', () => lab.stop())
+    // a replay that failed half-way still leaves nothing running
+    if (net) await net.down().catch(() => undefined)
+    if (!stopped) await lab.stop().catch(() => undefined)
     forget()
   }
 }

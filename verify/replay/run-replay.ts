@@ -4,11 +4,12 @@ import type { LabNode } from '../../fixtures/nodes/lab-node'
 import type { RealServer } from '../../fixtures/nodes/real-server'
 import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { timed } from '../../fixtures/timings'
-import type { TopologyPool } from '../../fixtures/topology-pool'
 import { summarizeCapture } from '../../lab/capture/summarize'
+import { plural } from '../../lab/matrix/plural'
 import { parseIpvsList } from '../../lab/ipvs/parse-list'
 import { parseIpvsTimeout } from '../../lab/ipvs/parse-timeout'
 import type { LabInfo } from '../../lab/lab-info'
+import type { Topology } from '../../topologies/topology'
 import { readRulesTable, type RulesTable } from '../rules/rules-table'
 import { judgeService, type SharedObservation } from './judge-service'
 import { parseProgramming, programmingScript, type DirectorInput } from './program-director'
@@ -23,8 +24,8 @@ export interface ReplayRun {
   /** The file's table, as the lint read it: what the save is compared with. */
   table: RulesTable
   lab: LabInfo
-  /** Brings the planned topology up (and the previous one down): the suites' pool, or one of the command's own. */
-  topologies: TopologyPool
+  /** Brings the planned topology up with the suites' machinery: bringUp, or the suites' pool (which takes the previous one down). */
+  up: (topology: Topology) => Promise<RunningTopology>
   say: (line: string) => void
 }
 
@@ -32,14 +33,14 @@ export interface ReplayRun {
  * The replay on a real kernel: the planned topology up, the director programmed from the file,
  * every service sent its traffic in turn from its own clients (captures running where a reply
  * path is judged by them), then the settled counters; each service judged by the suites' checks,
- * the save compared with the file. The topology stays up in the pool: its caller releases it.
+ * the save compared with the file. The topology stays up: its caller takes it down.
  */
 export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const { plan, lab, say } = run
   say(
     `replay: bringing up the lab's copy of the file: a director, ${plan.realServers.length} real servers, ${plan.services.reduce((n, s) => n + s.clients.length, 0)} client addresses`,
   )
-  const net = await run.topologies.acquire(plan.topology, lab)
+  const net = await run.up(plan.topology)
   const { director, client, timings } = net
   const servers = new Map(net.realServers.map((rs) => [rs.name, rs]))
   say('replay: programming the director (iptables-restore, sysctl, ipvsadm -R) and the real servers')
