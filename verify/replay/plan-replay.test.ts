@@ -15,7 +15,10 @@ describe('planReplay', () => {
     expect(() => checkTopology(p.topology)).not.toThrow()
     expect(p.topology.networks.map((n) => n.subnet)).toEqual(['172.16.0.0/16'])
     expect(p.topology.mode).toBe('dr')
-    expect(node(p, 'director')).toMatchObject({ interfaces: [{ address: '172.16.100.100' }], extraAddresses: ['200', '201', '202'].map((h) => ({ address: `172.16.100.${h}/32` })) })
+    expect(node(p, 'director')).toMatchObject({
+      interfaces: [{ address: '172.16.100.100' }],
+      extraAddresses: ['200', '201', '202'].map((h) => ({ address: `172.16.100.${h}/32` })),
+    })
     expect(node(p, '172.16.100.101')).toMatchObject({
       extraAddresses: [{ on: 'lo', address: '172.16.100.200/32' }],
       sysctls: { 'net.ipv4.conf.all.arp_ignore': '1', 'net.ipv4.conf.all.arp_announce': '2' },
@@ -25,7 +28,14 @@ describe('planReplay', () => {
     expect(node(p, '172.16.100.121').http).toBeUndefined()
     expect(p.realServers.find((r) => r.address === '172.16.100.121')).toMatchObject({ udpPorts: [53], vipsOnLo: ['172.16.100.202'] })
     const [shop, api, dns] = p.services
-    expect(shop).toMatchObject({ name: 'FWM 10', targets: [{ address: '172.16.100.200', port: 80 }, { address: '172.16.100.200', port: 443 }], clients: ['172.16.100.51', '172.16.100.52', '172.16.100.53'] })
+    expect(shop).toMatchObject({
+      name: 'FWM 10',
+      targets: [
+        { address: '172.16.100.200', port: 80 },
+        { address: '172.16.100.200', port: 443 },
+      ],
+      clients: ['172.16.100.51', '172.16.100.52', '172.16.100.53'],
+    })
     expect(shop!.checks).toEqual(['answered', 'reached', 'persistence', 'marked-ports', 'reply-path'])
     expect(api).toMatchObject({ clients: ['172.16.100.54'], rounds: 12, checks: ['answered', 'reached', 'wrr-cycles', 'reply-path'] })
     expect(dns).toMatchObject({ clients: ['172.16.100.55'], checks: ['answered', 'reached', 'rr-cycle'] })
@@ -71,13 +81,24 @@ describe('planReplay', () => {
   })
 
   it('cannot send to a mark no MARK rule sets, and says so instead of checking', () => {
-    const p = plan('-A -f 10 -s rr\n-a -f 10 -r 172.16.100.101 -g\n-A -t 172.16.100.200:80 -s rr\n-a -t 172.16.100.200:80 -r 172.16.100.102 -g\n', example('web-farm.mangle').replace('0xa/', '0xb/'))
+    const p = plan(
+      '-A -f 10 -s rr\n-a -f 10 -r 172.16.100.101 -g\n-A -t 172.16.100.200:80 -s rr\n-a -t 172.16.100.200:80 -r 172.16.100.102 -g\n',
+      example('web-farm.mangle').replace('0xa/', '0xb/'),
+    )
     expect(p.services[0]).toMatchObject({ targets: [], checks: [], notChecked: ['no traffic can be sent: no MARK rule in the mangle file sets mark 10'] })
   })
 
   it.each([
-    ['more real servers than the lab holds', ['-A -t 10.0.0.1:80', ...Array.from({ length: 11 }, (_, i) => `-a -t 10.0.0.1:80 -r 10.0.1.${i + 1} -m`)].join('\n'), /holds at most 10/],
-    ['a server that is NAT in one service and DR in another', '-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n-A -t 10.0.1.200:80\n-a -t 10.0.1.200:80 -r 10.0.1.1 -g\n', /10\.0\.1\.1 is a NAT real server/],
+    [
+      'more real servers than the lab holds',
+      ['-A -t 10.0.0.1:80', ...Array.from({ length: 11 }, (_, i) => `-a -t 10.0.0.1:80 -r 10.0.1.${i + 1} -m`)].join('\n'),
+      /holds at most 10/,
+    ],
+    [
+      'a server that is NAT in one service and DR in another',
+      '-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n-A -t 10.0.1.200:80\n-a -t 10.0.1.200:80 -r 10.0.1.1 -g\n',
+      /10\.0\.1\.1 is a NAT real server/,
+    ],
     ['IPv6', '-A -t [2001:db8::1]:80\n-a -t [2001:db8::1]:80 -r [2001:db8::2]:80 -m\n', /IPv6, and the lab's networks are IPv4 only/],
     ['addresses on the lab guest own network', '-A -t 10.0.3.1:80\n-a -t 10.0.3.1:80 -r 10.0.2.20 -m\n', /lab guest's own network 10\.0\.2\.0\/24/],
     ['no service at all', '--set 900 60 300\n', /nothing to replay/],

@@ -38,7 +38,11 @@ export interface ReplayRun {
 export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const { plan, lab, say } = run
   say(
-    `replay: bringing up the lab's copy of the file: a director, ${plan.realServers.length} real servers, ${plan.services.reduce((n, s) => n + s.clients.length, 0)} client addresses`,
+    `replay: bringing up the lab's copy of the file: a director, ${plan.realServers.length} real servers, ${plural(
+      plan.services.reduce((n, s) => n + s.clients.length, 0),
+      'client address',
+      'client addresses',
+    )}`,
   )
   const net = await run.up(plan.topology)
   const { director, client, timings } = net
