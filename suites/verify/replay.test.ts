@@ -112,6 +112,11 @@ describe('negative controls: a broken file whose replay must report each kind of
       kinds: ['persistence', 'netmask-shared'],
     },
     { title: 'sh with 10.0.1.12 withheld: the clients hashed to it get no answer', rule: '-A -t 172.16.100.210:7070 -s sh', kinds: ['sticky-source'] },
+    {
+      title: 'dh whose only server, 10.0.1.12, is withheld: its destination is served by nobody',
+      rule: '-A -t 172.16.100.210:5050 -s dh',
+      kinds: ['sticky-destination', 'answered'],
+    },
   ]
   for (const { title, rule, kinds } of controls) {
     labTest(`${title}: ${kinds.join(', ')} must fail`, { timeout: replayTimeout }, async ({ lab, topologies }) => {
@@ -130,6 +135,18 @@ describe('negative controls: a broken file whose replay must report each kind of
       const replayed = r.services.find((s) => s.line === lineOf('-A -t 172.16.100.230:80 -s rr'))!
       await attach(r, replayed)
       expect(replayed.verdicts.map((v) => v.kind)).toEqual(['answered', 'reached', 'rr-cycle', 'reply-path'])
+      for (const v of replayed.verdicts) await expectPass(v)
+    },
+  )
+
+  labTest(
+    'the dh service of the same file, nothing broken: its one destination is served by one server for every client',
+    { timeout: replayTimeout },
+    async ({ lab, topologies }) => {
+      const r = await replayOf(broken, lab, topologies)
+      const replayed = r.services.find((s) => s.line === lineOf('-A -t 172.16.100.210:6060 -s dh'))!
+      await attach(r, replayed)
+      expect(replayed.verdicts.map((v) => v.kind)).toEqual(['answered', 'sticky-destination', 'reply-path'])
       for (const v of replayed.verdicts) await expectPass(v)
     },
   )

@@ -104,6 +104,10 @@ export function judgeService(plan: PlannedService, o: ServiceObservation, shared
       const byClient = new Map(plan.clients.map((c) => [c, numbered(o.visits.filter((v) => v.client === c))]))
       return [{ kind: 'sticky-source', ...stickyPerKey(byClient, `${plan.scheduler}: each client address always reaches one real server`) }]
     },
+    'sticky-destination': () => {
+      const byTarget = new Map(plan.targets.map((t) => [`${t.address}:${t.port}`, numbered(o.visits.filter(onTarget(t)))]))
+      return [{ kind: 'sticky-destination', ...stickyPerKey(byTarget, `${plan.scheduler}: each destination is served by one real server, whichever client asks`) }]
+    },
     persistence: () => persistenceVerdicts(plan, o, shared, tcpTargets),
     'netmask-shared': () => {
       const sharing = plan.sharing!

@@ -80,6 +80,15 @@ describe('planReplay', () => {
     expect(p.services[0]!.notChecked).toEqual(['the reply path: the real servers forward as Route and Tunnel'])
   })
 
+  it('judges sh by source and dh by destination, with several clients, and does not ask them to reach every server', () => {
+    const p = plan('-A -t 10.0.0.1:80 -s sh\n-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n-A -t 10.0.0.1:81 -s dh\n-a -t 10.0.0.1:81 -r 10.0.1.1 -m\n')
+    expect(p.services.map((s) => [s.checks, s.clients.length])).toEqual([
+      [['answered', 'sticky-source', 'reply-path'], 6],
+      [['answered', 'sticky-destination', 'reply-path'], 3],
+    ])
+    expect(p.services[1]!.notChecked).toEqual(['that every server is reached: dh hashes each client (or destination) to a server of its own choosing'])
+  })
+
   it('cannot send to a mark no MARK rule sets, and says so instead of checking', () => {
     const p = plan(
       '-A -f 10 -s rr\n-a -f 10 -r 172.16.100.101 -g\n-A -t 172.16.100.200:80 -s rr\n-a -t 172.16.100.200:80 -r 172.16.100.102 -g\n',

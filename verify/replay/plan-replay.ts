@@ -28,6 +28,8 @@ const MAX_WRR_CYCLE = 24
 /** Schedulers under which sequential short connections reach every weighted server. */
 const SPREADING = new Set(['rr', 'wrr', 'lc', 'wlc'])
 const HASHING_SOURCE = new Set(['sh', 'mh'])
+/** Schedulers that pick a server per destination address (ip_vs_dh.c, ip_vs_lblc.c, ip_vs_lblcr.c). */
+const BY_DESTINATION = new Set(['dh', 'lblc', 'lblcr'])
 
 const badInput = (why: string, todo: string) => new BadInput(why, todo)
 
@@ -302,7 +304,7 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
   if (spreads) checks.push('reached')
   else
     notChecked.push(
-      HASHING_SOURCE.has(svc.scheduler) || ['dh', 'lblc', 'lblcr'].includes(svc.scheduler)
+      HASHING_SOURCE.has(svc.scheduler) || BY_DESTINATION.has(svc.scheduler)
         ? `that every server is reached: ${svc.scheduler} hashes each client (or destination) to a server of its own choosing`
         : `that every server is reached: ${svc.scheduler} may send sequential short connections to one server`,
     )
@@ -312,6 +314,7 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
     else notChecked.push(`wrr's exact cycles: a cycle of ${cycle} requests is longer than the replay's ${MAX_WRR_CYCLE}`)
   }
   if (HASHING_SOURCE.has(svc.scheduler)) checks.push('sticky-source')
+  if (BY_DESTINATION.has(svc.scheduler)) checks.push('sticky-destination')
   if (persistent) {
     if (udp) notChecked.push('persistence: it is checked on TCP services only')
     else checks.push('persistence')
@@ -323,7 +326,7 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
   else checks.push('reply-path')
 
   // how many clients, in which -M blocks
-  const needed = persistent ? (svc.scheduler === 'wrr' ? cycle : spreads ? weighted.length : 2) : HASHING_SOURCE.has(svc.scheduler) ? 6 : 1
+  const needed = persistent ? (svc.scheduler === 'wrr' ? cycle : spreads ? weighted.length : 2) : HASHING_SOURCE.has(svc.scheduler) ? 6 : BY_DESTINATION.has(svc.scheduler) ? 3 : 1
   let count = Math.max(persistent ? 2 : 1, Math.min(needed, MAX_CLIENTS))
   if (persistent && spreads && needed > MAX_CLIENTS) notChecked.push(`that every server is reached: it takes ${needed} clients, more than the replay's ${MAX_CLIENTS}`)
   const prefix = persistent && svc.netmask ? ipv4PrefixOf(svc.netmask) : 32
@@ -351,7 +354,7 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
     }
   }
   const keep = (k: CheckKind) => !(k === 'reached' && notChecked.some((n) => n.startsWith('that every server is reached')))
-  const rounds = persistent || HASHING_SOURCE.has(svc.scheduler) ? 2 : svc.scheduler === 'wrr' ? 2 * cycle : 2 * Math.max(weighted.length, 1)
+  const rounds = persistent || HASHING_SOURCE.has(svc.scheduler) || BY_DESTINATION.has(svc.scheduler) ? 2 : svc.scheduler === 'wrr' ? 2 * cycle : 2 * Math.max(weighted.length, 1)
   return { ...base, targets: reach, clients, sharing, rounds, checks: checks.filter(keep), notChecked }
 }
 

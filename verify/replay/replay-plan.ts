@@ -20,6 +20,8 @@ export type CheckKind =
   | 'wrr-cycles'
   /** sh, mh: each client address always reaches one server. */
   | 'sticky-source'
+  /** dh, lblc, lblcr: each destination address is served by one server, whichever client asks. */
+  | 'sticky-destination'
   /** Persistence: each client stays on its server (per port for a port service, across ports for VIP:0 and marks). */
   | 'persistence'
   /** -M: clients of one netmask block share one template and one server. */
