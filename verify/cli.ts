@@ -21,7 +21,14 @@ try {
   const { report } = verification
   if (!args.json) console.log(summaryOf(report))
   if (!args.lintOnly) {
-    report.replay = await replayOnLab(verification, say)
+    // the lab prints its progress on stdout (lab/progress.ts): with --json stdout holds the JSON alone
+    const stdout = process.stdout.write.bind(process.stdout)
+    if (args.json) process.stdout.write = process.stderr.write.bind(process.stderr)
+    try {
+      report.replay = await replayOnLab(verification, say)
+    } finally {
+      process.stdout.write = stdout
+    }
     if (!args.json) console.log(`\n${replaySummaryOf(report.replay)}`)
   }
   const written = writeReport(report)

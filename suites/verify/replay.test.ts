@@ -65,24 +65,25 @@ const examples: Example[] = [
 /** What a save of each example loses: the web farm's --set (line 1), nothing else. */
 const savedLoses: Record<string, number[]> = { 'nat.save': [], 'dr.save': [], 'fwm-persistence.save': [], 'web-farm.rules': [1] }
 
-describe.each(examples)('$name replayed on the lab: every check of every service holds', (example) => {
-  for (const s of planOf(example).services) {
-    labTest(`${s.name} (line ${s.line}): ${s.checks.join(', ')}`, { timeout: replayTimeout }, async ({ lab, topologies }) => {
-      const r = await replayOf(example, lab, topologies)
-      const replayed = r.services.find((x) => x.line === s.line)!
-      await attach(r, replayed)
-      expect(new Set(replayed.verdicts.map((v) => v.kind))).toEqual(new Set(s.checks))
-      for (const kind of s.checks) await expectPass(ofKind(replayed, kind))
-    })
-  }
+for (const example of examples)
+  describe(`${example.name} replayed on the lab: every check of every service holds`, () => {
+    for (const s of planOf(example).services) {
+      labTest(`${s.name} (line ${s.line}): ${s.checks.join(', ')}`, { timeout: replayTimeout }, async ({ lab, topologies }) => {
+        const r = await replayOf(example, lab, topologies)
+        const replayed = r.services.find((x) => x.line === s.line)!
+        await attach(r, replayed)
+        expect(new Set(replayed.verdicts.map((v) => v.kind))).toEqual(new Set(s.checks))
+        for (const kind of s.checks) await expectPass(ofKind(replayed, kind))
+      })
+    }
 
-  labTest('ipvsadm -S -n of the replayed table says what the file says, but for what a save cannot write', { timeout: replayTimeout }, async ({ lab, topologies }) => {
-    const r = await replayOf(example, lab, topologies)
-    await evidence('ipvsadm -S -n', r.roundTrip.saved)
-    await evidence('differences', r.roundTrip.differences)
-    expect(r.roundTrip.differences.map((d) => d.line)).toEqual(savedLoses[example.name])
+    labTest('ipvsadm -S -n of the replayed table says what the file says, but for what a save cannot write', { timeout: replayTimeout }, async ({ lab, topologies }) => {
+      const r = await replayOf(example, lab, topologies)
+      await evidence('ipvsadm -S -n', r.roundTrip.saved)
+      await evidence('differences', r.roundTrip.differences)
+      expect(r.roundTrip.differences.map((d) => d.line)).toEqual(savedLoses[example.name])
+    })
   })
-})
 
 describe('negative controls: a broken file whose replay must report each kind of check failing', () => {
   const broken: Example = {
