@@ -135,11 +135,13 @@ function persistenceVerdicts(plan: PlannedService, o: ServiceObservation, shared
   const out: ReplayVerdict[] = [{ kind: 'persistence', ...(acrossPorts ? stickyAcrossPorts(o.visits, clients) : stickyPerPort(o.visits, clients)) }]
   // a DR director lists a connection until its FIN_WAIT runs out; shorter than the reads take, no template has company
   if (plan.forward !== 'Masq' && shared.tcpFin < 10) return out
+  // with -M the template is the network's and its connections the clients': netmask-shared judges those
+  if (plan.netmask) return out
   const expected: ExpectedTemplate[] = []
   for (const client of clients) {
     const first = o.visits.find((v) => v.client === client && v.exchange.server)
     if (!first) continue
-    const source = plan.netmask ? maskedAddress(client, plan.netmask) : client
+    const source = client
     const virtual = plan.key.protocol === 'FWM' ? { fwmark: plan.key.fwmark! } : { address: plan.key.address!, port: plan.key.port! }
     expected.push({ source, virtual, destination: first.exchange.server!, ...(plan.key.protocol === 'FWM' && { ports: [...ports] }) })
   }
