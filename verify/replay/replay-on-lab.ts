@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { bringUp, type RunningTopology } from '../../fixtures/bring-up'
 import { timed, type Timings } from '../../fixtures/timings'
@@ -27,23 +27,33 @@ export interface ReplayInput {
 const sweepCli = fileURLToPath(new URL('../../lab/cli/sweep.ts', import.meta.url))
 
 /**
+ * Removing a dozen containers takes tens of seconds under emulation, longer than an interrupted
+ * process may take (a second Ctrl-C, or tsx passing the first one on, ends it at once): the
+ * sweep runs in a process of its own, detached, after the requests in flight have landed.
+ */
+function sweepInBackground(dockerHost: string): void {
+  const child = spawn('sh', ['-c', `sleep 2; exec "${process.execPath}" --import tsx "${sweepCli}"`], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, DOCKER_HOST: dockerHost },
+  })
+  child.unref()
+  process.stdout.write(`[lab] removing the replay's containers and networks from ${dockerHost} in the background (pid ${child.pid})\n`)
+}
+
+/**
  * The file replayed on a real kernel, as `npm run verify` runs it (issue 13, section 3): the plan
  * first (what the lab cannot hold is a BadInput before anything starts), then the lab the suites
  * use (an engine DOCKER_HOST names, or the kernel lab VM booted for the run), the replay, and the
  * lab stopped again, also on Ctrl-C: the VM's qemu is killed by its own clean-up, an engine's
- * lab containers are swept by a child process (clean-ups must be synchronous).
+ * lab containers are swept by a detached child process (clean-ups must be synchronous).
  */
 export async function replayOnLab(replay: ReplayInput, say: (line: string) => void): Promise<ReplayResult> {
   const plan = planReplay(replay.input)
   const director = directorInputOf(replay.texts.rules, replay.texts.mangle, replay.input.sysctl)
   const labTimings: Timings = []
   const lab = await timed(labTimings, 'lab start', () => phase('lab start', () => startLab(readLabConfig(), labRunDir())))
-  const forget =
-    lab.info.mode === 'docker'
-      ? onInterrupt(() =>
-          spawnSync(process.execPath, ['--import', 'tsx', sweepCli], { stdio: 'inherit', env: { ...process.env, DOCKER_HOST: lab.info.dockerHost }, timeout: 120_000 }),
-        )
-      : () => true
+  const forget = lab.info.mode === 'docker' ? onInterrupt(() => sweepInBackground(lab.info.dockerHost)) : () => true
   let net: RunningTopology | undefined
   const up = async (topology: Topology) => (net = await bringUp(topology, lab.info))
   let stopped = false
