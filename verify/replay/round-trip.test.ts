@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { readRulesTable } from '../rules/rules-table'
 import { compareRoundTrip } from './round-trip'
@@ -52,5 +53,13 @@ describe('compareRoundTrip', () => {
       '3 10.0.1.2:80 is not in the save: the kernel did not keep it',
       '4 the service is not in the save: the kernel did not keep it',
     ])
+  })
+})
+
+describe('compareRoundTrip on what the lab saved', () => {
+  it("finds only the web farm's --set: `ipvsadm -S -n` on the 6.1 director after `ipvsadm -R` of examples/web-farm.rules", () => {
+    const rules = readFileSync(new URL('../../examples/web-farm.rules', import.meta.url), 'utf8')
+    const saved = readFileSync(new URL('./__fixtures__/save-web-farm-6.1.txt', import.meta.url), 'utf8')
+    expect(compareRoundTrip(readRulesTable(rules), readRulesTable(saved)).map((d) => d.line)).toEqual([1])
   })
 })
