@@ -66,6 +66,15 @@ describe('planReplay', () => {
     expect(p.services[0]!.checks).toEqual(['answered', 'reached', 'persistence', 'reply-path', 'netmask-shared'])
   })
 
+  it("with -M as wide as the lab's clients network, has every client share one template, and does not ask them to reach every server", () => {
+    const p = plan('-A -t 172.16.100.210:0 -s rr -p 60 -M 255.255.0.0\n-a -t 172.16.100.210:0 -r 172.16.100.104:0 -g\n-a -t 172.16.100.210:0 -r 172.16.100.105:0 -g\n')
+    const [pcc] = p.services
+    expect(pcc!.targets.map((t) => t.port)).toEqual([80, 443])
+    expect(pcc!.sharing?.clients).toEqual(pcc!.clients)
+    expect(pcc!.checks).toEqual(['answered', 'persistence', 'reply-path', 'netmask-shared'])
+    expect(pcc!.notChecked).toEqual(["that every server is reached: -M 255.255.0.0 puts every client of the lab's /16 in one template"])
+  })
+
   it('serves a DR port where the line wrote it (DR cannot remap), TUN VIPs on tunl0, and nothing on a withheld server', () => {
     const p = plan(
       '-A -t 172.16.100.200:80 -s rr\n-a -t 172.16.100.200:80 -r 172.16.100.101:8080 -g\n-a -t 172.16.100.200:80 -r 172.16.100.102:80 -i\n-a -t 172.16.100.200:80 -r 172.16.100.103:80 -g\n',

@@ -327,19 +327,22 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
 
   // how many clients, in which -M blocks
   const needed = persistent ? (svc.scheduler === 'wrr' ? cycle : spreads ? weighted.length : 2) : HASHING_SOURCE.has(svc.scheduler) ? 6 : BY_DESTINATION.has(svc.scheduler) ? 3 : 1
-  let count = Math.max(persistent ? 2 : 1, Math.min(needed, MAX_CLIENTS))
-  if (persistent && spreads && needed > MAX_CLIENTS) notChecked.push(`that every server is reached: it takes ${needed} clients, more than the replay's ${MAX_CLIENTS}`)
+  const count = Math.max(persistent ? 2 : 1, Math.min(needed, MAX_CLIENTS))
+  /** Why every server need not be reached, when the clients cannot reach them all. */
+  let unreachable: string | undefined
+  if (persistent && spreads && needed > MAX_CLIENTS) unreachable = `it takes ${needed} clients, more than the replay's ${MAX_CLIENTS}`
   const prefix = persistent && svc.netmask ? ipv4PrefixOf(svc.netmask) : 32
   let sharing: PlannedService['sharing']
   let clients: string[]
   if (persistent && svc.netmask && prefix === undefined) {
     notChecked.push(`-M ${svc.netmask} is no prefix: which clients share a template is not checked`)
+    unreachable = `-M ${svc.netmask} may put several of the clients in one template`
     clients = book.clients(layout.frontSubnet, layout.frontBase, 32, count)
   } else if (persistent && prefix !== undefined && prefix <= layout.frontPrefix && prefix < 32) {
     // every address the lab gives the clients falls in one block: all of them share one template
     clients = book.clients(layout.frontSubnet, layout.frontBase, 32, Math.max(count, 3))
     sharing = { network: `${svc.netmask}`, clients }
-    notChecked.push(`that every server is reached: -M ${svc.netmask} puts every client of the lab's /${layout.frontPrefix} in one template`)
+    unreachable = `-M ${svc.netmask} puts every client of the lab's /${layout.frontPrefix} in one template`
     checks.push('netmask-shared')
   } else {
     clients = book.clients(layout.frontSubnet, layout.frontBase, prefix ?? 32, count)
@@ -348,12 +351,12 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
       if (sibling) {
         sharing = { network: svc.netmask!, clients: [clients[0]!, sibling] }
         clients = [...clients, sibling]
-        count++
         checks.push('netmask-shared')
       }
     }
   }
-  const keep = (k: CheckKind) => !(k === 'reached' && notChecked.some((n) => n.startsWith('that every server is reached')))
+  if (unreachable && spreads) notChecked.push(`that every server is reached: ${unreachable}`)
+  const keep = (k: CheckKind) => !(k === 'reached' && unreachable)
   const rounds = persistent || HASHING_SOURCE.has(svc.scheduler) || BY_DESTINATION.has(svc.scheduler) ? 2 : svc.scheduler === 'wrr' ? 2 * cycle : 2 * Math.max(weighted.length, 1)
   return { ...base, targets: reach, clients, sharing, rounds, checks: checks.filter(keep), notChecked }
 }
