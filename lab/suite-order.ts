@@ -5,7 +5,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * that it is brought up once for them (fixtures/topology-pool.ts): ipvsadm and schedulers
  * (nat-three-servers), fwm and persistence (dr-shop). A suite not listed runs after these.
  */
-export const suiteOrder = ['suites/nat/', 'suites/dr/', 'suites/ipvsadm/', 'suites/schedulers/', 'suites/fwm/', 'suites/persistence/']
+export const suiteOrder = ['suites/nat/', 'suites/dr/', 'suites/ipvsadm/', 'suites/schedulers/', 'suites/fwm/', 'suites/persistence/', 'suites/verify/']
 
 export function suiteRank(file: string): number {
   const i = suiteOrder.findIndex((dir) => file.includes(`/${dir}`) || file.startsWith(dir))

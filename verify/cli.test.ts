@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -15,6 +15,9 @@ function verify(...args: string[]): Promise<{ code: number; stdout: string; stde
     )
   })
 }
+
+const tooMany = path.join(reports, 'eleven.rules')
+writeFileSync(tooMany, ['-A -t 10.0.0.1:80 -s rr', ...Array.from({ length: 11 }, (_, i) => `-a -t 10.0.0.1:80 -r 10.0.1.${i + 1}:80 -m`)].join('\n'))
 
 describe('npm run verify', () => {
   it('exits 0 without an error finding, 1 with one, and writes the report as data', async () => {
@@ -34,7 +37,11 @@ describe('npm run verify', () => {
       ['examples/nat.save', '--mangle', 'examples/nat.save', '--lint-only'],
       /^verify: examples\/nat\.save line 1 is not iptables-save output/,
     ],
-    ['the replay, not built yet', ['examples/nat.save'], 'verify: the replay on a real kernel is not built yet: run with --lint-only for the lint alone'],
+    [
+      'a replay with more real servers than the lab holds (nothing is started)',
+      [tooMany],
+      'verify: the file has 11 real servers, and the lab holds at most 10 (one container each): replay a part of the file, or run with --lint-only',
+    ],
   ])(
     'exits 2 with one line on %s',
     async (_what, args, line) => {

@@ -24,5 +24,6 @@ export async function verifyFiles(args: VerifyArgs, say: (line: string) => void,
   const reading = await readConfiguration(args.file, text, say, readers)
   const input = { ...companions, table: reading.table }
   const findings = runLint(input)
-  return { reading, input, findings, report: buildReport(args, reading, input, findings, Number(process.hrtime.bigint() - start) / 1e9) }
+  const texts = { rules: text, mangle: args.mangle === undefined ? undefined : readInputFile(args.mangle, 'mangle file') }
+  return { reading, input, findings, texts, report: buildReport(args, reading, input, findings, Number(process.hrtime.bigint() - start) / 1e9) }
 }

@@ -6,6 +6,7 @@ import { serviceName } from '../rules/service-name'
 import type { Reading } from '../read-configuration'
 import { keepalivedNotes } from '../read-configuration'
 import type { Timeouts } from '../rules/rules-table'
+import type { ReplayResult } from '../replay/replay-result'
 
 /** The verification of one file as data: what the summary prints, for a page to render later. */
 export interface VerifyReport {
@@ -22,6 +23,8 @@ export interface VerifyReport {
   counts: Record<Severity, number>
   rules: Array<{ id: string; title: string }>
   seconds: number
+  /** The replay on a real kernel; absent with --lint-only. */
+  replay?: ReplayResult
 }
 
 export interface ReportedService {

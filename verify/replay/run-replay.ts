@@ -1,0 +1,155 @@
+import { PacketCapture } from '../../fixtures/capture'
+import type { RunningTopology } from '../../fixtures/bring-up'
+import type { LabNode } from '../../fixtures/nodes/lab-node'
+import type { RealServer } from '../../fixtures/nodes/real-server'
+import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
+import { timed } from '../../fixtures/timings'
+import { summarizeCapture } from '../../lab/capture/summarize'
+import { plural } from '../../lab/matrix/plural'
+import { parseIpvsList } from '../../lab/ipvs/parse-list'
+import { parseIpvsTimeout } from '../../lab/ipvs/parse-timeout'
+import type { LabInfo } from '../../lab/lab-info'
+import type { Topology } from '../../topologies/topology'
+import { readRulesTable, type RulesTable } from '../rules/rules-table'
+import { judgeService, type SharedObservation } from './judge-service'
+import { parseProgramming, programmingScript, type DirectorInput } from './program-director'
+import type { PlannedRealServer, ReplayPlan } from './replay-plan'
+import type { Evidence, ReplayResult, ServiceReplay } from './replay-result'
+import { compareRoundTrip } from './round-trip'
+import { sendTraffic } from './service-traffic'
+
+export interface ReplayRun {
+  plan: ReplayPlan
+  director: DirectorInput
+  /** The file's table, as the lint read it: what the save is compared with. */
+  table: RulesTable
+  lab: LabInfo
+  /** Brings the planned topology up with the suites' machinery: bringUp, or the suites' pool (which takes the previous one down). */
+  up: (topology: Topology) => Promise<RunningTopology>
+  say: (line: string) => void
+}
+
+/**
+ * The replay on a real kernel: the planned topology up, the director programmed from the file,
+ * every service sent its traffic in turn from its own clients (captures running where a reply
+ * path is judged by them), then the settled counters; each service judged by the suites' checks,
+ * the save compared with the file. The topology stays up: its caller takes it down.
+ */
+export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
+  const { plan, lab, say } = run
+  say(
+    `replay: bringing up the lab's copy of the file: a director, ${plan.realServers.length} real servers, ${plural(
+      plan.services.reduce((n, s) => n + s.clients.length, 0),
+      'client address',
+      'client addresses',
+    )}`,
+  )
+  const net = await run.up(plan.topology)
+  const { director, client, timings } = net
+  const servers = new Map(net.realServers.map((rs) => [rs.name, rs]))
+  say('replay: programming the director (iptables-restore, sysctl, ipvsadm -R) and the real servers')
+  const [programmed] = await timed(timings, 'programming the director and the real servers', () =>
+    Promise.all([director.run(programmingScript(run.director)), ...plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p))]),
+  )
+  const steps = parseProgramming(programmed.stdout)
+  const output = (name: string) => steps.get(name)?.output ?? ''
+  const saved = output('ipvsadm -S -n')
+  const programming: Evidence[] = [
+    { name: 'ipvsadm -R < the file', text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}` },
+    ...(run.director.mangle
+      ? [
+          {
+            name: 'iptables-restore < the mangle table',
+            text: `${run.director.mangle}\n--- exit ${steps.get('iptables-restore')?.exitCode ?? '?'}:\n${output('iptables-restore') || '(nothing)'}`,
+          },
+        ]
+      : []),
+    { name: `sysctl -w (net.ipv4.vs.* and ip_forward of the sysctl file; ${run.director.sysctlsLeftOut} other settings left alone)`, text: output('sysctl') || '(none given)' },
+    { name: 'ipvsadm -Ln --nosort after the restore', text: output('ipvsadm -Ln --nosort') },
+    { name: 'ipvsadm -L --timeout', text: output('ipvsadm -L --timeout') },
+    { name: 'iptables-save -t mangle after the restore', text: output('iptables-save -t mangle') },
+  ]
+  const table = parseIpvsList(output('ipvsadm -Ln --nosort'))
+  const timeouts = parseIpvsTimeout(output('ipvsadm -L --timeout'))
+
+  const watch = captureWatch(plan, net)
+  const allClients = plan.services.flatMap((s) => s.clients)
+  const [quiet, captures] = await timed(timings, 'quiet start and captures', () =>
+    Promise.all([director.sh(quietStartScript({ clients: allClients }), undefined, { readOnly: true }), Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter)))]),
+  )
+  const startingState = provenQuiet(parseQuietStart({ clients: allClients }, quiet))
+  const observed: (Awaited<ReturnType<typeof sendTraffic>> | undefined)[] = []
+  for (const s of plan.services) {
+    if (!s.targets.length) {
+      observed.push(undefined)
+      continue
+    }
+    say(`replay: ${s.name}: ${s.clients.length} client${s.clients.length === 1 ? '' : 's'}, ${s.targets.map((t) => `${t.protocol} ${t.address}:${t.port}`).join(', ')}`)
+    observed.push(await timed(timings, `${s.name}: traffic and entries`, () => sendTraffic(s, client, director)))
+  }
+  const stopped = await Promise.all(captures.map((c) => c.stop()))
+  const stats = await timed(timings, 'counters settled (ipvsadm --stats --exact)', () => director.settledStats())
+  const macs = new Map(net.nodes.map((n) => [n.mac(), n.name]))
+  const captureOf = (node: LabNode) => stopped[watch.findIndex((w) => w.node === node)]
+  const shared: SharedObservation = {
+    table,
+    stats: stats.data,
+    client: captureOf(client),
+    director: captureOf(director),
+    tunnels: new Map(net.realServers.filter((rs) => watch.some((w) => w.node === rs)).map((rs) => [rs.name, captureOf(rs)!])),
+    macs,
+    directorAddress: plan.director,
+    tcpFin: timeouts.tcpFin,
+  }
+  const common: Evidence[] = [
+    { name: 'starting state', text: startingState },
+    { name: `ipvsadm -Ln --stats --exact after every service's traffic (settled after ${stats.waitedSeconds.toFixed(1)} s)`, text: stats.text },
+    ...stopped.map((c) => ({ name: `capture summary: ${c.description}`, text: summarizeCapture(c, macs) })),
+  ]
+  const services: ServiceReplay[] = plan.services.map((s, i) => {
+    const o = observed[i]
+    const verdicts = o ? judgeService(s, o.observation, shared) : []
+    return { name: s.name, line: s.line, verdicts, notChecked: s.notChecked, evidence: [...(o?.evidence ?? []), ...common] }
+  })
+  const differences = compareRoundTrip(run.table, readRulesTable(saved))
+  return {
+    lab: { mode: lab.mode, kernelRelease: lab.kernelRelease, reason: lab.reason },
+    programming,
+    services,
+    roundTrip: { saved, differences },
+    notes: plan.notes,
+    timings,
+    failed: services.reduce((n, s) => n + s.verdicts.filter((v) => v.failures.length > 0).length, 0),
+  }
+}
+
+/**
+ * Captures where a reply path is judged by them: DR on the client and the director (replies
+ * must reach the client from the real server's MAC, and never cross the director), TUN on
+ * each TUN server (one IP-in-IP SYN per connection). NAT is judged by the counters alone.
+ */
+function captureWatch(plan: ReplayPlan, net: RunningTopology): Array<{ node: LabNode; filter: string }> {
+  const judged = plan.services.filter((s) => s.checks.includes('reply-path'))
+  const watch: Array<{ node: LabNode; filter: string }> = []
+  if (judged.some((s) => s.forward === 'Route')) watch.push({ node: net.client, filter: 'tcp' }, { node: net.director, filter: 'tcp' })
+  const tunnelled = new Set(judged.filter((s) => s.forward === 'Tunnel').flatMap((s) => s.servers.map((rs) => rs.address)))
+  for (const rs of net.realServers) if (tunnelled.has(rs.name)) watch.push({ node: rs, filter: 'tcp or ip proto 4' })
+  return watch
+}
+
+/**
+ * What the topology's spec cannot say: the VIP on tunl0 for TUN (with reverse-path filtering
+ * relaxed: decapsulated packets arrive on tunl0 from a client routed via eth0), and a UDP
+ * responder per UDP port, bound to each VIP on a DR or TUN server (it must answer from the VIP).
+ */
+async function setUpRealServer(node: RealServer, p: PlannedRealServer): Promise<void> {
+  if (p.withheld) return
+  if (p.vipsOnTunnel.length)
+    await node.sh(
+      ['ip link set tunl0 up', ...p.vipsOnTunnel.map((v) => `ip addr replace ${v}/32 dev tunl0`), 'sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0'].join(
+        '\n',
+      ),
+    )
+  const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel]
+  for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind)
+}
