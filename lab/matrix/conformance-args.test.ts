@@ -50,6 +50,27 @@ describe('parseConformanceArgs', () => {
   })
 })
 
+describe('parseConformanceArgs --merge', () => {
+  it('takes every other word as a result folder, before or after --merge, and runs no kernel', () => {
+    const a = parseConformanceArgs(['reports/kernels/bullseye', '--merge', 'dl/sid', 'dl/trixie'], { LVS_KERNEL: 'trixie' })
+    expect(a.merge).toEqual(['reports/kernels/bullseye', 'dl/sid', 'dl/trixie'])
+    expect([a.kernels, a.vitestArgs, a.files]).toEqual([[], [], []])
+    expect(parseConformanceArgs(['--kernel', 'sid']).merge).toBeUndefined()
+  })
+
+  it('refuses, in one line, what would run suites, and a merge of nothing', () => {
+    const todo = 'run the kernels first (npm run conformance -- --kernel <k>), then --merge their reports/kernels/<series>/ folders'
+    expect(() => parseConformanceArgs(['--merge', 'a', '--kernel', 'sid'])).toThrow(
+      `--merge builds the matrix from results already made and runs nothing, so it takes no --kernel: ${todo}`,
+    )
+    expect(() => parseConformanceArgs(['--repeat', '3', '--merge', 'a', '-t', 'rr'])).toThrow('so it takes no --repeat, -t:')
+    expect(() => parseConformanceArgs(['--merge', 'a', '--', 'suites/nat'])).toThrow('so it takes no --:')
+    expect(() => parseConformanceArgs(['--merge', 'a', '--jobs', '2'])).toThrow('so it takes no --jobs:')
+    expect(() => parseConformanceArgs(['--merge'])).toThrow('--merge names no result folder: for example --merge reports/kernels/bullseye reports/kernels/sid')
+    expect(() => parseConformanceArgs(['--merge=a'])).toThrow(LabError)
+  })
+})
+
 describe('versionMatches', () => {
   const trixie = { packageVersion: '6.12.118-1', release: '6.12.118+deb13-cloud-amd64' }
   it('a series or its line matches whatever the archive has; a longer version must match it', () => {

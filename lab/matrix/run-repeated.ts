@@ -24,7 +24,7 @@ export interface RepeatSpec {
   progress: KernelProgress
   /** The kernel's timings so far (its download). */
   fetch: PhaseTiming[]
-  base: Pick<KernelColumn, 'series' | 'line'>
+  base: Pick<KernelColumn, 'series' | 'line' | 'pinned'>
 }
 
 const exists = (file: string) =>
