@@ -21,7 +21,9 @@ export interface FetchedKernel {
   modulesCpio: string
 }
 
-const kernelPackage = /^linux-(image|binary|modules)-\d/
+// Split packages (sid, experimental): the image depends on linux-binary-, linux-modules- and linux-base-
+// (the config and modules.builtin, which the pre-boot check reads).
+const kernelPackage = /^linux-(image|binary|modules|base)-\d/
 
 /** The archive answered, and it has no such kernel: bad input, not a fault of the network. */
 export class MissingKernelPackage extends LabError {}
@@ -85,6 +87,9 @@ export async function fetchKernel(series: KernelSeries, cacheDir: string, mirror
     const vmlinuz = await findFirst(unpacked, [`boot/vmlinuz-${release}`, `usr/lib/modules/${release}/vmlinuz`, `boot/vmlinuz`])
     if (!vmlinuz) throw new LabError(`${name} ${version} carries no vmlinuz`, 'report this kernel package; try another LVS_KERNEL')
     await fs.rename(vmlinuz, path.join(tmp, 'vmlinuz'))
+    // Older packages keep the config in /boot, which is not part of the modules cpio: kept for the pre-boot check.
+    const config = await findFirst(unpacked, [`boot/config-${release}`])
+    if (config) await fs.rename(config, path.join(tmp, 'config'))
 
     // The .deb ships no modules.dep: run depmod for that release over a staged tree.
     const stage = path.join(tmp, 'stage')

@@ -3,7 +3,9 @@ import { exists } from '../cache'
 import type { LabConfig } from '../config'
 import { LabError } from '../errors'
 import { buildTools, checkRoot, ensureTools } from '../host/requirements'
+import { checkKernel, refuseIncomplete } from '../kernel/check-kernel'
 import { fetchKernel, MissingKernelPackage, type FetchedKernel } from '../kernel/fetch-kernel'
+import { contentsOfFetched } from '../kernel/kernel-contents'
 import { kernelSeries } from '../kernel/series'
 import { noSuchVersion, versionMatches, type KernelRequest } from './conformance-args'
 
@@ -44,5 +46,8 @@ export async function fetchKernels(requests: KernelRequest[], config: LabConfig,
       out.push({ request, problem: err instanceof LabError ? err.message : String(err).split('\n')[0], seconds: seconds() })
     }
   }
+  // The lab checks again before its own boot; here a kernel without IPVS, veth, bridge... stops the matrix before the first boot.
+  for (const { request, kernel } of out)
+    if (kernel) refuseIncomplete(checkKernel(await contentsOfFetched(kernel)), `${request.series.name} kernel ${kernel.package} ${kernel.packageVersion}`)
   return out
 }

@@ -2,7 +2,9 @@ import path from 'node:path'
 import type { LabConfig } from '../config'
 import { buildRoots } from '../image/build-roots'
 import { bootTools, buildTools, checkRoot, ensureTools, refuseUninstallable } from '../host/requirements'
+import { checkKernel, describeMissingSchedulers, refuseIncomplete, type KernelCheck } from '../kernel/check-kernel'
 import { fetchKernel, type FetchedKernel } from '../kernel/fetch-kernel'
+import { contentsOfFetched } from '../kernel/kernel-contents'
 import { resolveSeries } from '../kernel/series'
 import { phase, say } from '../progress'
 import { pruneOtherRecipes } from '../cache-prune'
@@ -17,6 +19,8 @@ import { recipeHash } from '../image/recipe'
 /** Everything a guest boot needs, found in or added to the cache. */
 export interface PreparedKernelLab {
   kernel: FetchedKernel
+  /** What the pre-boot check found: the schedulers this kernel lacks, whose checks can skip. */
+  check: KernelCheck
   initrd: string
   disk: string
   accel: 'kvm' | 'tcg'
@@ -41,6 +45,11 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   const [kernel, roots] = await phase('provision kernel and user space', () =>
     Promise.all([fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'), buildRoots(config.cacheDir, config.mirror), ensureTools(bootTools)]),
   )
+  // Before anything is built on it or booted: a kernel without IPVS, veth, bridge... stops here in one line.
+  const check = checkKernel(await contentsOfFetched(kernel))
+  refuseIncomplete(check, `${series.name} kernel ${kernel.package} ${kernel.packageVersion}`)
+  const lacking = describeMissingSchedulers(check, kernel.release)
+  if (lacking) say(lacking)
   const initrd = await phase('assemble initramfs', () => assembleInitrd(config.cacheDir, roots, kernel))
   const accel = chooseAccel()
   const disk = await phase('docker disk with the node image', () =>
@@ -55,7 +64,7 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   )
   const pruned = await pruneOtherRecipes(config.cacheDir, roots.hash)
   if (pruned.length > 0) say(`removed ${pruned.length} cache entries of earlier recipes (${pruned.join(', ')})`)
-  return { kernel, initrd, disk, accel }
+  return { kernel, check, initrd, disk, accel }
 }
 
 export async function startKernelLab(config: LabConfig, prepared: PreparedKernelLab, runDir: string): Promise<RunningGuest> {
