@@ -1,5 +1,5 @@
 import { LabError } from '../errors'
-import { defaultKernel, kernelSeries, type KernelSeries } from '../kernel/series'
+import { allSeries, defaultKernel, findSeries, knownKernels, type KernelSeries } from '../kernel/series'
 
 /** One kernel asked for on the command line: what the user typed and the series it names. */
 export interface KernelRequest {
@@ -28,11 +28,11 @@ export interface ConformanceArgs {
 
 const examples: Record<string, string> = { '--jobs': '--jobs 2', '--repeat': '--repeat 5', '--kernel': '--kernel 6.12', '-t': "-t 'rr:'", '--testNamePattern': "-t 'rr:'" }
 
-const knownList = () => `${kernelSeries.map((s) => `${s.name} (${s.line})`).join(', ')}, or all`
+const knownList = () => knownKernels(', or all')
 
 /** Finds the series a kernel name or version belongs to; unknown ones get the list of known ones. */
 export function kernelRequest(wanted: string): KernelRequest {
-  const series = kernelSeries.find((s) => s.name === wanted || s.line === wanted || wanted.startsWith(`${s.line}.`))
+  const series = findSeries(wanted)
   if (!series) throw new LabError(`unknown kernel "${wanted}"`, `give --kernel one of: ${knownList()}`)
   return { wanted, series }
 }
@@ -132,7 +132,7 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
   }
   if (merge) return mergeArgs(files, [...runOptions])
   if (!explicit) wanted.push(env.LVS_KERNEL || defaultKernel)
-  const expanded = wanted.flatMap((w) => (w === 'all' ? kernelSeries.map((s) => s.name) : [w]))
+  const expanded = wanted.flatMap((w) => (w === 'all' ? allSeries.map((s) => s.name) : [w]))
   if (expanded.length === 0) throw new LabError('--kernel names no kernel', `give --kernel one of: ${knownList()}`)
   // Every request is checked before anything runs: one bad name and nothing boots.
   const kernels: KernelRequest[] = []

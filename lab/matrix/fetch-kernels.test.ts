@@ -39,7 +39,7 @@ describe('fetchKernels', () => {
   it('says so in one line, naming the known series', async () => {
     fetchKernel.mockReset().mockRejectedValueOnce(new MissingKernelPackage('the Debian archive has no package linux-image-cloud-amd64 for sid', 'check LVS_KERNEL'))
     await expect(fetchKernels([kernelRequest('sid')], config, false)).rejects.toThrow(
-      'the Debian archive has no package linux-image-cloud-amd64 for sid: give --kernel one of: bullseye (5.10), bookworm (6.1), trixie (6.12), sid (7), or all',
+      'the Debian archive has no package linux-image-cloud-amd64 for sid: give --kernel one of: bullseye (5.10), bookworm (6.1), trixie (6.12), sid (7), or all; opt-in: bookworm-backports (6.12), experimental (rc)',
     )
   })
 

@@ -6,7 +6,7 @@ import { buildTools, checkRoot, ensureTools } from '../host/requirements'
 import { checkKernel, refuseIncomplete } from '../kernel/check-kernel'
 import { fetchKernel, MissingKernelPackage, type FetchedKernel } from '../kernel/fetch-kernel'
 import { contentsOfFetched } from '../kernel/kernel-contents'
-import { kernelSeries } from '../kernel/series'
+import { knownKernels } from '../kernel/series'
 import { noSuchVersion, versionMatches, type KernelRequest } from './conformance-args'
 
 export interface KernelToRun {
@@ -18,7 +18,7 @@ export interface KernelToRun {
   seconds: number
 }
 
-const knownList = () => `${kernelSeries.map((s) => `${s.name} (${s.line})`).join(', ')}, or all`
+const knownList = () => knownKernels(', or all')
 
 /**
  * Resolves and downloads every requested kernel before any guest boots. A kernel the archive
