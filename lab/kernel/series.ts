@@ -37,6 +37,11 @@ export function findSeries(wanted: string): KernelSeries | undefined {
   )
 }
 
+/** The version `wanted` pins (`6.1.192-3`), or undefined when it names the series or its line: then its newest kernel. */
+export function pinnedVersion(wanted: string, series: KernelSeries): string | undefined {
+  return wanted === series.name || wanted === series.line ? undefined : wanted
+}
+
 /** The known series for a message: `bullseye (5.10), ..., sid (7)` and the opt-in ones. */
 export function knownKernels(all = ''): string {
   const list = (series: KernelSeries[]) => series.map((s) => `${s.name} (${s.line})`).join(', ')

@@ -1,5 +1,5 @@
 import { LabError } from '../errors'
-import { allSeries, defaultKernel, findSeries, knownKernels, type KernelSeries } from '../kernel/series'
+import { allSeries, defaultKernel, findSeries, knownKernels, pinnedVersion, type KernelSeries } from '../kernel/series'
 
 /** One kernel asked for on the command line: what the user typed and the series it names. */
 export interface KernelRequest {
@@ -38,7 +38,7 @@ export function kernelRequest(wanted: string): KernelRequest {
 }
 
 /** A version more precise than the series or its line (`6.1.192-3`, `6.12.118`): that kernel, not the newest of the series. */
-export const isPinned = ({ wanted, series }: KernelRequest) => wanted !== series.name && wanted !== series.line
+export const isPinned = ({ wanted, series }: KernelRequest) => pinnedVersion(wanted, series) !== undefined
 
 /** A pinned version must match what the archive resolved it to. */
 export function versionMatches(request: KernelRequest, found: { packageVersion: string; release: string }): boolean {

@@ -4,9 +4,9 @@ import type { LabConfig } from '../config'
 import { LabError } from '../errors'
 import { buildTools, checkRoot, ensureTools } from '../host/requirements'
 import { checkKernel, refuseIncomplete } from '../kernel/check-kernel'
-import { fetchKernel, MissingKernelPackage, type FetchedKernel } from '../kernel/fetch-kernel'
+import { fetchKernel, kernelRecord, MissingKernelPackage, type FetchedKernel } from '../kernel/fetch-kernel'
 import { contentsOfFetched } from '../kernel/kernel-contents'
-import { knownKernels } from '../kernel/series'
+import { knownKernels, pinnedVersion } from '../kernel/series'
 import { noSuchVersion, versionMatches, type KernelRequest } from './conformance-args'
 
 export interface KernelToRun {
@@ -27,7 +27,7 @@ const knownList = () => knownKernels(', or all')
  */
 export async function fetchKernels(requests: KernelRequest[], config: LabConfig, refresh: boolean): Promise<KernelToRun[]> {
   const uncached = []
-  for (const r of requests) if (refresh || !(await exists(path.join(config.cacheDir, 'kernels', `${r.series.name}.json`)))) uncached.push(r)
+  for (const r of requests) if (refresh || !(await exists(kernelRecord(config.cacheDir, r.series, pinnedVersion(r.wanted, r.series))))) uncached.push(r)
   if (uncached.length > 0) {
     checkRoot()
     await ensureTools(buildTools)
@@ -37,7 +37,7 @@ export async function fetchKernels(requests: KernelRequest[], config: LabConfig,
     const t0 = Date.now()
     const seconds = () => (Date.now() - t0) / 1000
     try {
-      const kernel = await fetchKernel(request.series, config.cacheDir, config.mirror, refresh)
+      const kernel = await fetchKernel(request.series, config.cacheDir, config.mirror, refresh, pinnedVersion(request.wanted, request.series))
       if (!versionMatches(request, kernel)) throw noSuchVersion(request, kernel)
       out.push({ request, kernel, seconds: seconds() })
     } catch (err) {

@@ -39,7 +39,8 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     return runRepeated({ kernel: k, dir, reportsRoot, vitestArgs: args.vitestArgs, forceVm: args.explicit, repeat: args.repeat, progress, fetch, base })
   }
   progress.line(`kernel ${position}: ${version}; full output in ${path.relative(process.cwd(), path.join(dir, 'run.log'))}`)
-  const run = await runKernel({ kernel: series.name, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
+  // The run's LVS_KERNEL is the kernel as asked for: a pinned version boots that version, as fetched above.
+  const run = await runKernel({ kernel: k.request.wanted, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
 
   const t0 = Date.now()
   let reportProblem: string | undefined

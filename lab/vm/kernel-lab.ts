@@ -3,9 +3,9 @@ import type { LabConfig } from '../config'
 import { buildRoots } from '../image/build-roots'
 import { bootTools, buildTools, checkRoot, ensureTools, refuseUninstallable } from '../host/requirements'
 import { checkKernel, describeMissingSchedulers, refuseIncomplete, type KernelCheck } from '../kernel/check-kernel'
-import { fetchKernel, type FetchedKernel } from '../kernel/fetch-kernel'
+import { fetchKernel, kernelRecord, type FetchedKernel } from '../kernel/fetch-kernel'
 import { contentsOfFetched } from '../kernel/kernel-contents'
-import { resolveSeries } from '../kernel/series'
+import { pinnedVersion, resolveSeries } from '../kernel/series'
 import { phase, say } from '../progress'
 import { pruneOtherRecipes } from '../cache-prune'
 import { chooseAccel } from './accel'
@@ -28,13 +28,15 @@ export interface PreparedKernelLab {
 
 export async function prepareKernelLab(config: LabConfig): Promise<PreparedKernelLab> {
   const series = resolveSeries(config.kernel)
+  // LVS_KERNEL=6.1.192-3: that kernel, kept in the cache apart from the series' newest.
+  const pin = pinnedVersion(config.kernel, series)
   refuseUninstallable(bootTools)
   await sweepTemporaries(config.cacheDir)
   const hash = recipeHash()
   // Anything missing from the cache (the series' kernel, the disk of this recipe) is built.
   const warm =
     (await exists(path.join(config.cacheDir, 'disks', `docker-${hash}.img`))) &&
-    (await exists(path.join(config.cacheDir, 'kernels', `${series.name}.json`))) &&
+    (await exists(kernelRecord(config.cacheDir, series, pin))) &&
     process.env.LVS_KERNEL_REFRESH !== '1'
   if (!warm) {
     checkRoot()
@@ -43,7 +45,11 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   // A fresh machine's qemu install (about 45 s of apt) runs while the cache is built: the
   // first boot (the docker disk's) is the first thing that needs it.
   const [kernel, roots] = await phase('provision kernel and user space', () =>
-    Promise.all([fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'), buildRoots(config.cacheDir, config.mirror), ensureTools(bootTools)]),
+    Promise.all([
+      fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1', pin),
+      buildRoots(config.cacheDir, config.mirror),
+      ensureTools(bootTools),
+    ]),
   )
   // Before anything is built on it or booted: a kernel without IPVS, veth, bridge... stops here in one line.
   const check = checkKernel(await contentsOfFetched(kernel))
