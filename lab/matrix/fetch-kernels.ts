@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { exists } from '../cache'
 import type { LabConfig } from '../config'
 import { LabError } from '../errors'
