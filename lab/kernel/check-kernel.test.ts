@@ -23,7 +23,7 @@ describe('checkKernel on the Debian 6.1 cloud kernel', () => {
     expect(check.missing).toEqual([])
     expect(check.missingSchedulers.map((s) => [s.scheduler, s.why])).toEqual([['twos', 'CONFIG_IP_VS_TWOS is not set']])
     expect(() => refuseIncomplete(check, 'bookworm')).not.toThrow()
-    expect(describeMissingSchedulers(check, 'bookworm')).toBe('bookworm has no twos (CONFIG_IP_VS_TWOS is not set) scheduler: only its checks can skip')
+    expect(describeMissingSchedulers(check, 'bookworm')).toBe('bookworm lacks the scheduler twos (CONFIG_IP_VS_TWOS is not set): only its checks can skip')
   })
 
   it('without the config, tells the same from the module files alone', () => {
@@ -94,6 +94,7 @@ describe('reading a kernel package', () => {
     const stripped = path.join(tmp, 'stripped')
     await unpack(stripped, withoutIpvs)
     expect(summary(await contentsOfTree(stripped)).missing).toEqual(['ip_vs'])
+    await expect(contentsOfTree(path.join(tmp, 'boot'))).rejects.toThrow(`${path.join(tmp, 'boot')} has no lib/modules/<release> or usr/lib/modules/<release>: give the root`)
   })
 
   it("from the lab's cache: the modules cpio, with the config kept beside vmlinuz", async () => {

@@ -80,5 +80,6 @@ export function refuseIncomplete(check: KernelCheck, kernel: string): void {
 export function describeMissingSchedulers(check: KernelCheck, kernel: string): string | undefined {
   const lacks = check.missingSchedulers
   if (lacks.length === 0) return undefined
-  return `${kernel} has no ${lacks.map((l) => `${l.scheduler} (${l.why})`).join(', ')} scheduler${lacks.length > 1 ? 's' : ''}: only ${lacks.length > 1 ? 'their' : 'its'} checks can skip`
+  const one = lacks.length === 1
+  return `${kernel} lacks the scheduler${one ? '' : 's'} ${lacks.map((l) => `${l.scheduler} (${l.why})`).join(', ')}: only ${one ? 'its' : 'their'} checks can skip`
 }

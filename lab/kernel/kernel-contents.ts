@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { exists } from '../cache'
+import { LabError } from '../errors'
 import { sh } from '../host/shell'
 import type { KernelContents } from './check-kernel'
 import type { FetchedKernel } from './fetch-kernel'
@@ -26,7 +27,7 @@ export async function contentsOfTree(root: string): Promise<KernelContents> {
     const config = (await readIfThere(path.join(root, 'boot', `config-${release}`))) ?? (await readIfThere(path.join(dir, 'config')))
     return { release, modules: await filesBelow(dir), builtin: lines(await readIfThere(path.join(dir, 'modules.builtin'))), config }
   }
-  return { release: 'unknown', modules: [] }
+  throw new LabError(`${root} has no lib/modules/<release> or usr/lib/modules/<release>`, 'give the root of the unpacked kernel package')
 }
 
 /**
