@@ -12,7 +12,7 @@ import path from 'node:path'
 import { readLabConfig } from '../config'
 import { LabError } from '../errors'
 import { checkSelection } from '../matrix/check-selection'
-import { parseConformanceArgs } from '../matrix/conformance-args'
+import { isPinned, parseConformanceArgs } from '../matrix/conformance-args'
 import { fetchKernels, type KernelToRun } from '../matrix/fetch-kernels'
 import { describeCounts } from '../matrix/matrix-counts'
 import { mergeMatrix } from '../matrix/merge-matrix'
@@ -57,7 +57,7 @@ try {
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
   console.log(
-    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
+    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion}${isPinned(k.request) ? ', pinned' : ''})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
   )
   const run = await runMatrix(args, toRun, reportsDir(), start)
   printSummary(run)
