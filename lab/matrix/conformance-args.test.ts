@@ -72,6 +72,8 @@ describe('parseConformanceArgs --merge', () => {
     expect(() => parseConformanceArgs(['--repeat', '3', '--merge', 'a', '-t', 'rr'])).toThrow('so it takes no --repeat, -t:')
     expect(() => parseConformanceArgs(['--merge', 'a', '--', 'suites/nat'])).toThrow('so it takes no --:')
     expect(() => parseConformanceArgs(['--merge', 'a', '--jobs', '2'])).toThrow('so it takes no --jobs:')
+    expect(() => parseConformanceArgs(['--merge', 'reports/kernels/sid', 'suites/nat'])).toThrow('so it takes no suite filter (suites/nat):')
+    expect(() => parseConformanceArgs(['--merge', 'a', 'dr.test.ts', 'suites'])).toThrow('so it takes no suite filters (dr.test.ts, suites):')
     expect(() => parseConformanceArgs(['--merge'])).toThrow('--merge names no result folder: for example --merge reports/kernels/bullseye reports/kernels/sid')
     expect(() => parseConformanceArgs(['--merge=a'])).toThrow(LabError)
   })

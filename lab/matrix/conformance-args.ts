@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { LabError } from '../errors'
 import { allSeries, defaultKernel, findSeries, knownKernels, pinnedVersion, type KernelSeries } from '../kernel/series'
 
@@ -61,6 +62,10 @@ const wholeNumber = (flag: string, v: string, todo: string) => {
 
 /** `--merge DIR...`: every other word is a result folder, and nothing that would run a suite may come with it. */
 function mergeArgs(dirs: string[], runOptions: string[]): ConformanceArgs {
+  // A suite filter among the folders (suites/nat, x.test.ts) is a run's argument, not a result.
+  const suites = path.resolve('suites')
+  const filters = dirs.filter((d) => /\.test\.ts$/.test(d) || path.resolve(d) === suites || path.resolve(d).startsWith(`${suites}${path.sep}`))
+  if (filters.length > 0) runOptions.push(`suite filter${filters.length > 1 ? 's' : ''} (${filters.join(', ')})`)
   if (runOptions.length > 0) {
     throw new LabError(
       `--merge builds the matrix from results already made and runs nothing, so it takes no ${runOptions.join(', ')}`,
