@@ -4,21 +4,45 @@
  * reports/matrix.html. Suite filters, -t and every kernel are checked, and the kernels fetched,
  * before any guest boots. Exits non-zero if any check failed or was flaky, any kernel could not
  * run, or kernels differ where the registry does not say they may; 2 on bad input.
+ *
+ * `npm run conformance -- --merge DIR...`: the same matrix, by the same rules and with the same
+ * exit code, from kernels' result folders (`reports/kernels/<series>/`) made by other jobs or machines.
  */
 import path from 'node:path'
 import { readLabConfig } from '../config'
 import { LabError } from '../errors'
 import { checkSelection } from '../matrix/check-selection'
-import { parseConformanceArgs } from '../matrix/conformance-args'
+import { isPinned, parseConformanceArgs } from '../matrix/conformance-args'
 import { fetchKernels, type KernelToRun } from '../matrix/fetch-kernels'
 import { describeCounts } from '../matrix/matrix-counts'
+import { mergeMatrix } from '../matrix/merge-matrix'
 import { plural } from '../matrix/plural'
 import { runMatrix } from '../matrix/run-matrix'
+import type { MatrixRun } from '../matrix/write-matrix'
 import { reportsDir } from '../reports-dir'
 
 const start = Date.now()
+
+function printSummary({ matrix, page }: MatrixRun): void {
+  console.log(`\n[matrix] per-kernel timings (s):`)
+  for (const c of matrix.columns) console.log(`  ${c.series.padEnd(9)} ${c.state.padEnd(12)} ${c.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)}`).join(', ')}`)
+  console.log(`[matrix] ${describeCounts(matrix)}`)
+  console.log(
+    `[matrix] ${plural(matrix.rows.length, 'check')} on ${plural(matrix.columns.length, 'kernel')} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`,
+  )
+  for (const p of matrix.problems) console.log(`  - ${p}`)
+  console.log(`[matrix] page: ${path.relative(process.cwd(), page)}`)
+  for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)
+}
+
 try {
   const args = parseConformanceArgs(process.argv.slice(2))
+  if (args.merge) {
+    const merged = await mergeMatrix(args.merge, reportsDir())
+    printSummary(merged)
+    console.log(`[matrix] merged ${plural(args.merge.length, 'kernel folder')} in ${((Date.now() - start) / 1000).toFixed(2)} s`)
+    process.exit(merged.matrix.failed ? 1 : 0)
+  }
   const config = readLabConfig()
   if (args.explicit && config.mode === 'docker') {
     throw new LabError(
@@ -33,20 +57,11 @@ try {
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
   console.log(
-    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
+    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion}${isPinned(k.request) ? ', pinned' : ''})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
   )
-  const { matrix, page } = await runMatrix(args, toRun, reportsDir(), start)
-
-  console.log(`\n[matrix] per-kernel timings (s):`)
-  for (const c of matrix.columns) console.log(`  ${c.series.padEnd(9)} ${c.state.padEnd(12)} ${c.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)}`).join(', ')}`)
-  console.log(`[matrix] ${describeCounts(matrix)}`)
-  console.log(
-    `[matrix] ${plural(matrix.rows.length, 'check')} on ${plural(matrix.columns.length, 'kernel')} in ${((Date.now() - start) / 1000).toFixed(0)} s: ${matrix.failed ? 'FAILED' : 'passed'}`,
-  )
-  for (const p of matrix.problems) console.log(`  - ${p}`)
-  console.log(`[matrix] page: ${path.relative(process.cwd(), page)}`)
-  for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)
-  process.exit(matrix.failed ? 1 : 0)
+  const run = await runMatrix(args, toRun, reportsDir(), start)
+  printSummary(run)
+  process.exit(run.matrix.failed ? 1 : 0)
 } catch (err) {
   if (err instanceof LabError) {
     console.error(`lvs-conformance: ${err.message}`)

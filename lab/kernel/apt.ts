@@ -46,18 +46,32 @@ export class PrivateApt {
     if (failed) throw new Error(failed.trim())
   }
 
-  /** The control fields of a package's candidate version. */
+  /** The control fields of a package's candidate version, or of `pkg=version`. */
   async show(pkg: string): Promise<Record<string, string>> {
-    // A package the archive does not have: no fields, so the caller can say which one.
-    const out = await sh`apt-cache ${this.options} show --no-all-versions ${pkg}`.nothrow()
-    if (out.exitCode !== 0 && /No packages found/.test(out.stderr)) return {}
+    return (await this.records(pkg, ['--no-all-versions']))[0] ?? {}
+  }
+
+  /** The control fields of every version of a package the indexes list, newest first. */
+  async versions(pkg: string): Promise<Record<string, string>[]> {
+    return this.records(pkg, [])
+  }
+
+  private async records(pkg: string, flags: string[]): Promise<Record<string, string>[]> {
+    // A package the archive does not have: no records, so the caller can say which one.
+    const out = await sh`apt-cache ${this.options} show ${flags} ${pkg}`.nothrow()
+    if (out.exitCode !== 0 && /No packages found/.test(out.stderr)) return []
     if (out.exitCode !== 0) throw out
-    const fields: Record<string, string> = {}
-    for (const line of out.stdout.split('\n')) {
-      const m = /^([A-Za-z-]+): (.*)$/.exec(line)
-      if (m) fields[m[1]] = m[2]
-    }
-    return fields
+    return out.stdout
+      .split(/\n\s*\n/)
+      .map((record) => {
+        const fields: Record<string, string> = {}
+        for (const line of record.split('\n')) {
+          const m = /^([A-Za-z-]+): (.*)$/.exec(line)
+          if (m) fields[m[1]] = m[2]
+        }
+        return fields
+      })
+      .filter((f) => f.Package)
   }
 
   async download(pkgs: string[], into: string): Promise<void> {

@@ -1,5 +1,6 @@
+import path from 'node:path'
 import { LabError } from '../errors'
-import { defaultKernel, kernelSeries, type KernelSeries } from '../kernel/series'
+import { allSeries, defaultKernel, findSeries, knownKernels, pinnedVersion, type KernelSeries } from '../kernel/series'
 
 /** One kernel asked for on the command line: what the user typed and the series it names. */
 export interface KernelRequest {
@@ -22,24 +23,28 @@ export interface ConformanceArgs {
   files: string[]
   /** The `-t` patterns among them, checked likewise. */
   testNamePatterns: string[]
+  /** With --merge: the kernels' result folders to build the matrix from (then nothing runs). */
+  merge?: string[]
 }
 
 const examples: Record<string, string> = { '--jobs': '--jobs 2', '--repeat': '--repeat 5', '--kernel': '--kernel 6.12', '-t': "-t 'rr:'", '--testNamePattern': "-t 'rr:'" }
 
-const knownList = () => `${kernelSeries.map((s) => `${s.name} (${s.line})`).join(', ')}, or all`
+const knownList = () => knownKernels(', or all')
 
 /** Finds the series a kernel name or version belongs to; unknown ones get the list of known ones. */
 export function kernelRequest(wanted: string): KernelRequest {
-  const series = kernelSeries.find((s) => s.name === wanted || s.line === wanted || wanted.startsWith(`${s.line}.`))
+  const series = findSeries(wanted)
   if (!series) throw new LabError(`unknown kernel "${wanted}"`, `give --kernel one of: ${knownList()}`)
   return { wanted, series }
 }
 
-/** A version more precise than the series' line must match what the archive resolved it to. */
+/** A version more precise than the series or its line (`6.1.192-3`, `6.12.118`): that kernel, not the newest of the series. */
+export const isPinned = ({ wanted, series }: KernelRequest) => pinnedVersion(wanted, series) !== undefined
+
+/** A pinned version must match what the archive resolved it to. */
 export function versionMatches(request: KernelRequest, found: { packageVersion: string; release: string }): boolean {
-  const { wanted, series } = request
-  if (wanted === series.name || wanted === series.line) return true
-  return found.packageVersion.startsWith(wanted) || found.release.startsWith(wanted)
+  if (!isPinned(request)) return true
+  return found.packageVersion.startsWith(request.wanted) || found.release.startsWith(request.wanted)
 }
 
 export function noSuchVersion(request: KernelRequest, found: { packageVersion: string; release: string }): LabError {
@@ -55,7 +60,24 @@ const wholeNumber = (flag: string, v: string, todo: string) => {
   return n
 }
 
+/** `--merge DIR...`: every other word is a result folder, and nothing that would run a suite may come with it. */
+function mergeArgs(dirs: string[], runOptions: string[]): ConformanceArgs {
+  // A suite filter among the folders (suites/nat, x.test.ts) is a run's argument, not a result.
+  const suites = path.resolve('suites')
+  const filters = dirs.filter((d) => /\.test\.ts$/.test(d) || path.resolve(d) === suites || path.resolve(d).startsWith(`${suites}${path.sep}`))
+  if (filters.length > 0) runOptions.push(`suite filter${filters.length > 1 ? 's' : ''} (${filters.join(', ')})`)
+  if (runOptions.length > 0) {
+    throw new LabError(
+      `--merge builds the matrix from results already made and runs nothing, so it takes no ${runOptions.join(', ')}`,
+      'run the kernels first (npm run conformance -- --kernel <k>), then --merge their reports/kernels/<series>/ folders',
+    )
+  }
+  if (dirs.length === 0) throw new LabError('--merge names no result folder', 'for example --merge reports/kernels/bullseye reports/kernels/sid')
+  return { kernels: [], explicit: false, jobs: 1, repeat: 1, vitestArgs: [], files: [], testNamePatterns: [], merge: dirs }
+}
+
 /**
+ * `--merge DIR...` builds the matrix from kernels' result folders instead (merge-matrix.ts).
  * `--kernel a,b --kernel c`, `--kernel=all`, `--jobs N`, `--repeat N`; file filters and `-t`
  * go to vitest, and so does everything after `--` (unchecked). Without --kernel: LVS_KERNEL,
  * else the default kernel.
@@ -68,6 +90,9 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
   let jobs = 1
   let repeat = 1
   let explicit = false
+  let merge = false
+  /** Options that run something, which --merge cannot take. */
+  const runOptions = new Set<string>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
@@ -76,8 +101,12 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
       if (v === undefined || v === '') throw new LabError(`${flag} needs a value`, `for example ${examples[flag] ?? `${flag} <value>`}`)
       return v
     }
-    if (flag === '--kernel') {
+    if (flag === '--merge') {
+      if (inline !== undefined) throw new LabError(`--merge takes the folders after it, not ${arg}`, 'for example --merge reports/kernels/bullseye reports/kernels/sid')
+      merge = true
+    } else if (flag === '--kernel') {
       explicit = true
+      runOptions.add('--kernel')
       wanted.push(
         ...value()
           .split(',')
@@ -86,24 +115,29 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
       )
     } else if (flag === '--jobs') {
       jobs = wholeNumber(flag, value(), 'give --jobs 1 (one kernel after another) or --jobs 2')
+      runOptions.add('--jobs')
     } else if (flag === '--repeat') {
       repeat = wholeNumber(flag, value(), 'give --repeat 5 to run the suites five times on each kernel')
+      runOptions.add('--repeat')
     } else if (flag === '--') {
       vitestArgs.push(...argv.slice(i + 1))
+      runOptions.add('--')
       break
     } else if (flag === '-t' || flag === '--testNamePattern') {
       const pattern = value()
       testNamePatterns.push(pattern)
       vitestArgs.push(flag, pattern)
+      runOptions.add(flag)
     } else if (flag.startsWith('-')) {
-      throw new LabError(`unknown option ${arg}`, 'use --kernel <series|version|all>[,...], --jobs N, --repeat N, -t <test name pattern> or suite file paths')
+      throw new LabError(`unknown option ${arg}`, 'use --kernel <series|version|all>[,...], --jobs N, --repeat N, -t <test name pattern>, suite file paths, or --merge DIR...')
     } else {
       files.push(arg)
       vitestArgs.push(arg)
     }
   }
+  if (merge) return mergeArgs(files, [...runOptions])
   if (!explicit) wanted.push(env.LVS_KERNEL || defaultKernel)
-  const expanded = wanted.flatMap((w) => (w === 'all' ? kernelSeries.map((s) => s.name) : [w]))
+  const expanded = wanted.flatMap((w) => (w === 'all' ? allSeries.map((s) => s.name) : [w]))
   if (expanded.length === 0) throw new LabError('--kernel names no kernel', `give --kernel one of: ${knownList()}`)
   // Every request is checked before anything runs: one bad name and nothing boots.
   const kernels: KernelRequest[] = []

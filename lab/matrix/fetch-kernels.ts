@@ -1,10 +1,11 @@
-import path from 'node:path'
 import { exists } from '../cache'
 import type { LabConfig } from '../config'
 import { LabError } from '../errors'
 import { buildTools, checkRoot, ensureTools } from '../host/requirements'
-import { fetchKernel, MissingKernelPackage, type FetchedKernel } from '../kernel/fetch-kernel'
-import { kernelSeries } from '../kernel/series'
+import { checkKernel, refuseIncomplete } from '../kernel/check-kernel'
+import { fetchKernel, kernelRecord, MissingKernelPackage, type FetchedKernel } from '../kernel/fetch-kernel'
+import { contentsOfFetched } from '../kernel/kernel-contents'
+import { knownKernels, pinnedVersion } from '../kernel/series'
 import { noSuchVersion, versionMatches, type KernelRequest } from './conformance-args'
 
 export interface KernelToRun {
@@ -16,7 +17,7 @@ export interface KernelToRun {
   seconds: number
 }
 
-const knownList = () => `${kernelSeries.map((s) => `${s.name} (${s.line})`).join(', ')}, or all`
+const knownList = () => knownKernels(', or all')
 
 /**
  * Resolves and downloads every requested kernel before any guest boots. A kernel the archive
@@ -25,7 +26,7 @@ const knownList = () => `${kernelSeries.map((s) => `${s.name} (${s.line})`).join
  */
 export async function fetchKernels(requests: KernelRequest[], config: LabConfig, refresh: boolean): Promise<KernelToRun[]> {
   const uncached = []
-  for (const r of requests) if (refresh || !(await exists(path.join(config.cacheDir, 'kernels', `${r.series.name}.json`)))) uncached.push(r)
+  for (const r of requests) if (refresh || !(await exists(kernelRecord(config.cacheDir, r.series, pinnedVersion(r.wanted, r.series))))) uncached.push(r)
   if (uncached.length > 0) {
     checkRoot()
     await ensureTools(buildTools)
@@ -35,7 +36,7 @@ export async function fetchKernels(requests: KernelRequest[], config: LabConfig,
     const t0 = Date.now()
     const seconds = () => (Date.now() - t0) / 1000
     try {
-      const kernel = await fetchKernel(request.series, config.cacheDir, config.mirror, refresh)
+      const kernel = await fetchKernel(request.series, config.cacheDir, config.mirror, refresh, pinnedVersion(request.wanted, request.series))
       if (!versionMatches(request, kernel)) throw noSuchVersion(request, kernel)
       out.push({ request, kernel, seconds: seconds() })
     } catch (err) {
@@ -44,5 +45,8 @@ export async function fetchKernels(requests: KernelRequest[], config: LabConfig,
       out.push({ request, problem: err instanceof LabError ? err.message : String(err).split('\n')[0], seconds: seconds() })
     }
   }
+  // The lab checks again before its own boot; here a kernel without IPVS, veth, bridge... stops the matrix before the first boot.
+  for (const { request, kernel } of out)
+    if (kernel) refuseIncomplete(checkKernel(await contentsOfFetched(kernel)), `${request.series.name} kernel ${kernel.package} ${kernel.packageVersion}`)
   return out
 }

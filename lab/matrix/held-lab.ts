@@ -20,7 +20,7 @@ export interface HeldLab {
 }
 
 export interface HoldSpec {
-  /** LVS_KERNEL for the lab: a series name. */
+  /** LVS_KERNEL for the lab: a series name, its line, or a pinned version. */
   kernel: string
   /** The kernel's reports folder: the lab's own files go to its lab/. */
   dir: string

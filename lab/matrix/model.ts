@@ -44,6 +44,8 @@ export interface KernelIdentity {
 export interface KernelColumn {
   series: string
   line: string
+  /** The version --kernel named (`6.1.192-3`), when it named one; absent: the newest kernel of the series. */
+  pinned?: string
   state: 'ran' | 'fetch-failed' | 'lab-failed'
   /** The one line that says what went wrong, for a kernel that did not run. */
   problem?: string

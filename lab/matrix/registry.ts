@@ -1,4 +1,4 @@
-import { kernelSeries } from '../kernel/series'
+import { allSeries, kernelSeries } from '../kernel/series'
 import type { Outcome } from './model'
 
 type CheckName = string | RegExp
@@ -14,7 +14,7 @@ export interface KnownDifference {
 }
 
 function seriesOf(kernel: string): string | undefined {
-  return kernelSeries.find((s) => s.name === kernel || s.line === kernel)?.name
+  return (kernelSeries.find((s) => s.name === kernel) ?? allSeries.find((s) => s.line === kernel))?.name
 }
 
 /** Kernels in the registry that name no known series: a typo there would silently match nothing. */

@@ -59,6 +59,9 @@ describe('renderMatrixPage', () => {
 
   it('heads each column with the exact kernel package and version, and says why a kernel did not run', () => {
     expect(page).toContain('linux-image-5.10.0-46-cloud-amd64<br><b>5.10.262-1</b>')
+    // Not pinned on the command line: the newest of its series that day.
+    expect(page).toContain('<div class="meta">newest of bullseye</div>')
+    expect(renderMatrixPage(buildMatrix([{ ...bullseye, pinned: '5.10.262-1' }], []), [], new Date())).toContain('<div class="meta">pinned: --kernel 5.10.262-1</div>')
     expect(page).toContain('could not be fetched: cannot read the Debian archive for sid &lt;mirror&gt;')
     expect(page).toContain('the matrix fails')
     expect(page).toContain('no ip_vs_twos')

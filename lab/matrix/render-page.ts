@@ -27,13 +27,19 @@ function link(href: string | undefined, text: string): string {
   return href ? `<a href="${escape(href)}">${text}</a>` : text
 }
 
+/** Whether the column's kernel is one the user pinned or whatever the series' newest was that day. */
+function requested(c: KernelColumn): string {
+  if (c.pinned) return `<div class="meta">pinned: --kernel ${escape(c.pinned)}</div>`
+  return c.kernel?.package ? `<div class="meta">newest of ${escape(c.series)}</div>` : ''
+}
+
 function columnHeader(c: KernelColumn): string {
   const k = c.kernel
   const version = k?.package ? `${escape(k.package)}<br><b>${escape(k.packageVersion ?? '')}</b>` : k ? escape(k.release) : ''
   const state = c.state === 'ran' ? '' : `<div class="bad">${c.state === 'fetch-failed' ? 'could not be fetched' : 'could not be booted'}: ${escape(c.problem ?? '')}</div>`
   const links = [link(c.report, 'report'), link(c.log, 'log')].filter((l) => l.startsWith('<a')).join(' · ')
   const runs = c.runs && c.runs > 1 ? ` · ${plural(c.runs, 'run')}` : ''
-  return `<th><div class="series">${escape(c.series)} <span class="line">${escape(c.line)}</span></div><div class="pkg">${version}</div>${k ? `<div class="meta">uname ${escape(k.release)}; ${escape(k.labMode)}${k.accel ? ` (${escape(k.accel)})` : ''}</div>` : ''}${state}<div class="meta">${minutes(c.seconds)}${runs}${links ? ` · ${links}` : ''}</div></th>`
+  return `<th><div class="series">${escape(c.series)} <span class="line">${escape(c.line)}</span></div><div class="pkg">${version}</div>${requested(c)}${k ? `<div class="meta">uname ${escape(k.release)}; ${escape(k.labMode)}${k.accel ? ` (${escape(k.accel)})` : ''}</div>` : ''}${state}<div class="meta">${minutes(c.seconds)}${runs}${links ? ` · ${links}` : ''}</div></th>`
 }
 
 function cell(c: Cell): string {

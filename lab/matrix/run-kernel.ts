@@ -9,7 +9,7 @@ import type { PhaseTiming } from './model'
 import type { KernelProgress } from './progress-printer'
 
 export interface KernelRunSpec {
-  /** LVS_KERNEL for the run: a series name. */
+  /** LVS_KERNEL for the run: a series name, its line, or a pinned version. */
   kernel: string
   /** This kernel's reports folder (LVS_REPORTS_DIR of the run). */
   dir: string

@@ -1,22 +1,23 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { generateReport } from '../report/generate'
-import { buildMatrix } from './build-matrix'
-import type { ConformanceArgs } from './conformance-args'
+import { isPinned, type ConformanceArgs } from './conformance-args'
 import type { KernelToRun } from './fetch-kernels'
+import { writeKernelColumn } from './kernel-column-file'
 import { readKernelRun } from './kernel-results'
-import { knownDifferences } from './known-differences'
-import type { KernelColumn, Matrix, PhaseTiming } from './model'
-import { countMatrix } from './matrix-counts'
+import type { KernelColumn, PhaseTiming } from './model'
 import { plural } from './plural'
 import { KernelProgress } from './progress-printer'
-import { renderMatrixPage } from './render-page'
 import { labOverhead, runKernel } from './run-kernel'
 import { runRepeated } from './run-repeated'
+import { writeMatrix, type MatrixRun } from './write-matrix'
 
-export interface MatrixRun {
-  matrix: Matrix
-  page: string
+export type { MatrixRun } from './write-matrix'
+
+/** What names a column: its series and, when --kernel named an exact version, that version. */
+function columnBase(k: KernelToRun): Pick<KernelColumn, 'series' | 'line' | 'pinned'> {
+  const { series } = k.request
+  return { series: series.name, line: series.line, ...(isPinned(k.request) ? { pinned: k.request.wanted } : {}) }
 }
 
 async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string, matrixStart: number, position: string): Promise<KernelColumn> {
@@ -25,7 +26,7 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   const label = `${series.name} ${series.line}`.padEnd(12)
   const progress = new KernelProgress(label, matrixStart)
   const fetch: PhaseTiming[] = k.kernel ? [{ phase: 'fetch kernel', seconds: k.seconds }] : []
-  const base = { series: series.name, line: series.line, results: [] }
+  const base = { ...columnBase(k), results: [] }
   if (!k.kernel && k.problem) {
     progress.line(`could not be fetched: ${k.problem}`)
     return { ...base, state: 'fetch-failed', problem: k.problem, timings: [{ phase: 'fetch kernel', seconds: k.seconds }], seconds: k.seconds }
@@ -38,7 +39,8 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     return runRepeated({ kernel: k, dir, reportsRoot, vitestArgs: args.vitestArgs, forceVm: args.explicit, repeat: args.repeat, progress, fetch, base })
   }
   progress.line(`kernel ${position}: ${version}; full output in ${path.relative(process.cwd(), path.join(dir, 'run.log'))}`)
-  const run = await runKernel({ kernel: series.name, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
+  // The run's LVS_KERNEL is the kernel as asked for: a pinned version boots that version, as fetched above.
+  const run = await runKernel({ kernel: k.request.wanted, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
 
   const t0 = Date.now()
   let reportProblem: string | undefined
@@ -78,29 +80,29 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   return { ...base, state: 'ran', kernel, ...links, results, fileErrors: progress.fileErrors, timings, seconds }
 }
 
-/** Runs the kernels (`args.jobs` at a time), then writes matrix.html and matrix.json. */
+/**
+ * What a kernel's folder says while its run is going: if the job is killed or times out before
+ * the run ends, a merge elsewhere still shows the kernel, as one that did not run.
+ */
+function unfinished(k: KernelToRun, base: Pick<KernelColumn, 'series' | 'line' | 'pinned'>, dir: string, reportsRoot: string): KernelColumn {
+  const problem = 'its run did not finish (the job was stopped or timed out); see run.log in its folder'
+  return { ...base, state: 'lab-failed', problem, log: path.relative(reportsRoot, path.join(dir, 'run.log')), results: [], timings: [], seconds: k.seconds }
+}
+
+/** Runs the kernels (`args.jobs` at a time), each leaving its column in its folder, then writes matrix.html and matrix.json. */
 export async function runMatrix(args: ConformanceArgs, toRun: KernelToRun[], reportsRoot: string, matrixStart: number): Promise<MatrixRun> {
   const columns: KernelColumn[] = new Array(toRun.length)
   let next = 0
   const worker = async () => {
     while (next < toRun.length) {
       const i = next++
-      columns[i] = await runOne(toRun[i], args, reportsRoot, matrixStart, `${i + 1} of ${toRun.length}`)
+      const k = toRun[i]
+      const dir = path.join(reportsRoot, 'kernels', k.request.series.name)
+      await writeKernelColumn(dir, unfinished(k, columnBase(k), dir, reportsRoot), reportsRoot)
+      columns[i] = await runOne(k, args, reportsRoot, matrixStart, `${i + 1} of ${toRun.length}`)
+      await writeKernelColumn(dir, columns[i], reportsRoot)
     }
   }
   await Promise.all(Array.from({ length: Math.min(args.jobs, toRun.length) }, worker))
-  const matrix = buildMatrix(columns, knownDifferences)
-  const page = path.join(reportsRoot, 'matrix.html')
-  await fs.mkdir(reportsRoot, { recursive: true })
-  await fs.writeFile(page, renderMatrixPage(matrix, knownDifferences, new Date()))
-  const record = {
-    generatedAt: new Date().toISOString(),
-    failed: matrix.failed,
-    problems: matrix.problems,
-    counts: countMatrix(matrix),
-    columns: columns.map(({ results, ...c }) => ({ ...c, checks: results.length })),
-    rows: matrix.rows,
-  }
-  await fs.writeFile(path.join(reportsRoot, 'matrix.json'), `${JSON.stringify(record, null, 2)}\n`)
-  return { matrix, page }
+  return writeMatrix(columns, reportsRoot)
 }

@@ -24,7 +24,7 @@ export interface RepeatSpec {
   progress: KernelProgress
   /** The kernel's timings so far (its download). */
   fetch: PhaseTiming[]
-  base: Pick<KernelColumn, 'series' | 'line'>
+  base: Pick<KernelColumn, 'series' | 'line' | 'pinned'>
 }
 
 const exists = (file: string) =>
@@ -50,7 +50,7 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
   const closeLog = () => new Promise<void>((resolve) => logStream.end(resolve))
   const links = { log: path.relative(spec.reportsRoot, log) }
 
-  const held = await holdLab({ kernel: spec.base.series, dir, forceVm: spec.forceVm, prefetched: Boolean(k.kernel), log: logStream, progress })
+  const held = await holdLab({ kernel: k.request.wanted, dir, forceVm: spec.forceVm, prefetched: Boolean(k.kernel), log: logStream, progress })
   if ('problem' in held) {
     await closeLog()
     progress.line(`could not be booted: ${held.problem}`)

@@ -2,8 +2,10 @@ import path from 'node:path'
 import type { LabConfig } from '../config'
 import { buildRoots } from '../image/build-roots'
 import { bootTools, buildTools, checkRoot, ensureTools, refuseUninstallable } from '../host/requirements'
-import { fetchKernel, type FetchedKernel } from '../kernel/fetch-kernel'
-import { resolveSeries } from '../kernel/series'
+import { checkKernel, describeMissingSchedulers, refuseIncomplete, type KernelCheck } from '../kernel/check-kernel'
+import { fetchKernel, kernelRecord, type FetchedKernel } from '../kernel/fetch-kernel'
+import { contentsOfFetched } from '../kernel/kernel-contents'
+import { pinnedVersion, resolveSeries } from '../kernel/series'
 import { phase, say } from '../progress'
 import { pruneOtherRecipes } from '../cache-prune'
 import { chooseAccel } from './accel'
@@ -17,6 +19,8 @@ import { recipeHash } from '../image/recipe'
 /** Everything a guest boot needs, found in or added to the cache. */
 export interface PreparedKernelLab {
   kernel: FetchedKernel
+  /** What the pre-boot check found: the schedulers this kernel lacks, whose checks can skip. */
+  check: KernelCheck
   initrd: string
   disk: string
   accel: 'kvm' | 'tcg'
@@ -24,13 +28,15 @@ export interface PreparedKernelLab {
 
 export async function prepareKernelLab(config: LabConfig): Promise<PreparedKernelLab> {
   const series = resolveSeries(config.kernel)
+  // LVS_KERNEL=6.1.192-3: that kernel, kept in the cache apart from the series' newest.
+  const pin = pinnedVersion(config.kernel, series)
   refuseUninstallable(bootTools)
   await sweepTemporaries(config.cacheDir)
   const hash = recipeHash()
   // Anything missing from the cache (the series' kernel, the disk of this recipe) is built.
   const warm =
     (await exists(path.join(config.cacheDir, 'disks', `docker-${hash}.img`))) &&
-    (await exists(path.join(config.cacheDir, 'kernels', `${series.name}.json`))) &&
+    (await exists(kernelRecord(config.cacheDir, series, pin))) &&
     process.env.LVS_KERNEL_REFRESH !== '1'
   if (!warm) {
     checkRoot()
@@ -39,8 +45,17 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   // A fresh machine's qemu install (about 45 s of apt) runs while the cache is built: the
   // first boot (the docker disk's) is the first thing that needs it.
   const [kernel, roots] = await phase('provision kernel and user space', () =>
-    Promise.all([fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'), buildRoots(config.cacheDir, config.mirror), ensureTools(bootTools)]),
+    Promise.all([
+      fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1', pin),
+      buildRoots(config.cacheDir, config.mirror),
+      ensureTools(bootTools),
+    ]),
   )
+  // Before anything is built on it or booted: a kernel without IPVS, veth, bridge... stops here in one line.
+  const check = checkKernel(await contentsOfFetched(kernel))
+  refuseIncomplete(check, `${series.name} kernel ${kernel.package} ${kernel.packageVersion}`)
+  const lacking = describeMissingSchedulers(check, kernel.release)
+  if (lacking) say(lacking)
   const initrd = await phase('assemble initramfs', () => assembleInitrd(config.cacheDir, roots, kernel))
   const accel = chooseAccel()
   const disk = await phase('docker disk with the node image', () =>
@@ -55,7 +70,7 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   )
   const pruned = await pruneOtherRecipes(config.cacheDir, roots.hash)
   if (pruned.length > 0) say(`removed ${pruned.length} cache entries of earlier recipes (${pruned.join(', ')})`)
-  return { kernel, initrd, disk, accel }
+  return { kernel, check, initrd, disk, accel }
 }
 
 export async function startKernelLab(config: LabConfig, prepared: PreparedKernelLab, runDir: string): Promise<RunningGuest> {
