@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseArping } from './parse-arping'
-import { parseTcpdump } from './parse-tcpdump'
+import { parseTcpdump, undeliveredFrames } from './parse-tcpdump'
 import { summarizeCapture } from './summarize'
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')
@@ -35,6 +35,19 @@ describe('parseTcpdump (tcpdump -nn -e, captured in the DR lab on 6.1)', () => {
     expect(c).toMatchObject({ captured: 20, droppedByKernel: 0 })
     expect(parseTcpdump('junk\n\n').frames).toEqual([])
   })
+
+  it('reads the counts SIGUSR1 prints on one line, and takes the closing ones as the latest', () => {
+    // tcpdump on lo in a lab node (6.1): 3 pings, SIGUSR1, 2 pings, SIGINT
+    const stderr = fixture('tcpdump-stderr-usr1-6.1.txt')
+    expect(parseTcpdump('', stderr.split('\n10 packets')[0])).toMatchObject({ captured: 6, receivedByFilter: 12, droppedByKernel: 0 })
+    expect(parseTcpdump('', stderr)).toMatchObject({ captured: 10, receivedByFilter: 20, droppedByKernel: 0 })
+  })
+
+  it('counts the frames the filter took in that tcpdump never printed', () => {
+    expect(undeliveredFrames({ frames: [], captured: 3, receivedByFilter: 40, droppedByKernel: 0 })).toBe(37)
+    expect(undeliveredFrames({ frames: [], captured: 38, receivedByFilter: 40, droppedByKernel: 2 })).toBe(0)
+    expect(undeliveredFrames({ frames: [] })).toBe(0)
+  })
 })
 
 describe('parseArping', () => {
@@ -54,9 +67,9 @@ describe('summarizeCapture', () => {
       ['02:42:ac:10:64:65', 'lvs-node-1'],
       ['02:42:ac:10:64:32', 'client'],
     ])
-    const summary = summarizeCapture(parseTcpdump(fixture('tcpdump-tun-rs-6.1.txt'), '10 packets captured\n0 packets dropped by kernel\n'), owners)
+    const summary = summarizeCapture(parseTcpdump(fixture('tcpdump-tun-rs-6.1.txt'), '10 packets captured\n10 packets received by filter\n0 packets dropped by kernel\n'), owners)
     expect(summary.split('\n')).toEqual([
-      '10 frames, 0 dropped by the kernel',
+      '10 frames (10 taken in by the filter), 0 dropped by the kernel',
       '   5  lvs-node-0 -> lvs-node-1: IP-in-IP 172.16.100.100 > 172.16.100.101 carrying 172.16.100.50 > 172.16.100.200:80',
       '   5  lvs-node-1 -> client: IPv4 172.16.100.200:80 > 172.16.100.50',
     ])

@@ -36,7 +36,18 @@ export interface Capture {
   frames: Frame[]
   /** tcpdump's closing counts: a capture that dropped frames cannot prove an absence. */
   captured?: number
+  /** Frames the kernel handed to the capture's socket (those dropped included). */
+  receivedByFilter?: number
   droppedByKernel?: number
+}
+
+/**
+ * Frames the kernel took in for the capture that tcpdump never printed: stopped before it
+ * read them. Such a capture is incomplete, whatever it shows.
+ */
+export function undeliveredFrames(c: Capture): number {
+  if (c.receivedByFilter === undefined || c.captured === undefined) return 0
+  return Math.max(0, c.receivedByFilter - c.captured - (c.droppedByKernel ?? 0))
 }
 
 const head = /^(\S+) ([0-9a-f:]{17}) > ([0-9a-f:]{17}), ethertype (\S+) \(0x[0-9a-f]+\), length \d+: (.*)$/
@@ -78,9 +89,12 @@ export function parseTcpdump(stdout: string, stderr = ''): Capture {
     }
     frames.push(frame)
   }
+  // tcpdump prints its counts on SIGUSR1 too, on one line ("tcpdump: 6 packets captured, 12
+  // packets received by filter, ..."); at exit one per line. The last ones are the latest.
+  const counts = stderr.replace(/^tcpdump: /gm, '').replace(/, /g, '\n')
   const count = (what: string) => {
-    const m = new RegExp(`^(\\d+) packets? ${what}$`, 'm').exec(stderr)
-    return m ? Number(m[1]) : undefined
+    const all = [...counts.matchAll(new RegExp(`^(\\d+) packets? ${what}$`, 'gm'))]
+    return all.length ? Number(all[all.length - 1]![1]) : undefined
   }
-  return { frames, captured: count('captured'), droppedByKernel: count('dropped by kernel') }
+  return { frames, captured: count('captured'), receivedByFilter: count('received by filter'), droppedByKernel: count('dropped by kernel') }
 }

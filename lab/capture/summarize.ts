@@ -18,5 +18,7 @@ export function summarizeCapture(capture: Capture, owners: Map<string, string>):
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   const rows = [...counts].map(([key, n]) => `${String(n).padStart(4)}  ${key}`)
-  return [`${capture.frames.length} frames, ${capture.droppedByKernel ?? '?'} dropped by the kernel`, ...rows].join('\n')
+  return [`${capture.frames.length} frames (${capture.receivedByFilter ?? '?'} taken in by the filter), ${capture.droppedByKernel ?? '?'} dropped by the kernel`, ...rows].join(
+    '\n',
+  )
 }

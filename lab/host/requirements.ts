@@ -18,6 +18,8 @@ const commands: Record<string, string> = {
 }
 
 const onPath = (cmd: string): boolean => commandPath(cmd) !== undefined
+const packagesFor = (missing: string[]) => [...new Set(missing.map((c) => commands[c] ?? c))]
+const canInstall = () => process.getuid?.() === 0 && onPath('apt-get') && process.env.LVS_NO_INSTALL !== '1'
 
 /** Tools needed to boot a cached guest. */
 export const bootTools = ['qemu-system-x86_64', 'setpriv']
@@ -32,11 +34,11 @@ export const buildTools = ['debootstrap', 'cpio', 'depmod', 'mkfs.ext4', 'dpkg-d
  * LVS_NO_INSTALL=1, the run stops with one line naming the packages to install.
  */
 export async function ensureTools(names: string[]): Promise<void> {
+  refuseUninstallable(names)
   const missing = names.filter((cmd) => !onPath(cmd))
   if (missing.length === 0) return
-  const pkgs = [...new Set(missing.map((c) => commands[c] ?? c))]
-  const canInstall = process.getuid?.() === 0 && onPath('apt-get') && process.env.LVS_NO_INSTALL !== '1'
-  if (canInstall) {
+  const pkgs = packagesFor(missing)
+  if (canInstall()) {
     say(`installing host packages the kernel lab needs: ${pkgs.join(' ')}`)
     try {
       await sh`apt-get update -qq`
@@ -50,10 +52,23 @@ export async function ensureTools(names: string[]): Promise<void> {
     }
     if (names.every(onPath)) return
   }
-  throw new LabError(
+  throw missingToolsError(missing)
+}
+
+function missingToolsError(missing: string[]): LabError {
+  return new LabError(
     `the kernel lab needs ${missing.join(', ')}, not found on this machine`,
-    `install with \`apt-get install -y ${pkgs.join(' ')}\`, or set DOCKER_HOST to a Docker engine whose kernel has IPVS`,
+    `install with \`apt-get install -y ${packagesFor(missing).join(' ')}\`, or set DOCKER_HOST to a Docker engine whose kernel has IPVS`,
   )
+}
+
+/**
+ * Stops at once when a tool is missing and cannot be installed here, so that an install
+ * that runs beside other work (qemu while the cache is built) never fails half-way in.
+ */
+export function refuseUninstallable(names: string[]): void {
+  const missing = names.filter((cmd) => !onPath(cmd))
+  if (missing.length > 0 && !canInstall()) throw missingToolsError(missing)
 }
 
 /** debootstrap and the guest's device nodes need root; a filled cache does not. */

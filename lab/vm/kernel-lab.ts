@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { LabConfig } from '../config'
 import { buildRoots } from '../image/build-roots'
-import { bootTools, buildTools, checkRoot, ensureTools } from '../host/requirements'
+import { bootTools, buildTools, checkRoot, ensureTools, refuseUninstallable } from '../host/requirements'
 import { fetchKernel, type FetchedKernel } from '../kernel/fetch-kernel'
 import { resolveSeries } from '../kernel/series'
 import { phase, say } from '../progress'
@@ -24,7 +24,7 @@ export interface PreparedKernelLab {
 
 export async function prepareKernelLab(config: LabConfig): Promise<PreparedKernelLab> {
   const series = resolveSeries(config.kernel)
-  await ensureTools(bootTools)
+  refuseUninstallable(bootTools)
   await sweepTemporaries(config.cacheDir)
   const hash = recipeHash()
   // Anything missing from the cache (the series' kernel, the disk of this recipe) is built.
@@ -36,8 +36,10 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
     checkRoot()
     await ensureTools(buildTools)
   }
+  // A fresh machine's qemu install (about 45 s of apt) runs while the cache is built: the
+  // first boot (the docker disk's) is the first thing that needs it.
   const [kernel, roots] = await phase('provision kernel and user space', () =>
-    Promise.all([fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'), buildRoots(config.cacheDir, config.mirror)]),
+    Promise.all([fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1'), buildRoots(config.cacheDir, config.mirror), ensureTools(bootTools)]),
   )
   const initrd = await phase('assemble initramfs', () => assembleInitrd(config.cacheDir, roots, kernel))
   const accel = chooseAccel()
