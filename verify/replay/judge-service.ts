@@ -84,7 +84,10 @@ export function judgeService(plan: PlannedService, o: ServiceObservation, shared
   const served: Served[] = [
     ...o.visits.map((v) => ({ what: `request ${v.step} (${v.client} to ${v.url})`, server: v.exchange.server, unanswered: unanswered(v) })),
     ...o.datagrams.flatMap(({ target, answers }) =>
-      answers.map((a, i) => ({ what: `datagram ${i + 1} to ${target.address}:${target.port}`, server: a, unanswered: a ? undefined : 'no answer within 2 s' })),
+      answers.map((a, i) => {
+        const what = `datagram ${i + 1} to ${target.address}:${target.port}`
+        return { what, server: a, unanswered: a ? undefined : `${what} got no answer within 2 s` }
+      }),
     ),
   ]
   const listed = shared.table.services.find((s) => sameKey(s, plan.key))

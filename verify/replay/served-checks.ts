@@ -4,7 +4,7 @@ import { verdict, type Verdict } from '../../checks/verdict'
 export interface Served {
   what: string
   server?: string
-  /** Why nothing answered, when nothing did. */
+  /** Why nothing answered, said of the request, when nothing did. */
   unanswered?: string
 }
 
@@ -16,7 +16,7 @@ export function answeredByWeighted(served: Served[], weighted: string[], quiesce
   return verdict('every request is answered by a real server of the service with weight > 0', [
     served.length === 0 && 'no request was sent',
     ...served.map((s) => {
-      if (!s.server) return `${s.what}: ${s.unanswered ?? 'no answer'}`
+      if (!s.server) return s.unanswered ?? `${s.what}: no answer`
       if (quiesced.includes(s.server)) return `${s.what} was answered by ${s.server}, which has weight 0`
       return !weighted.includes(s.server) && `${s.what} was answered by ${s.server}, which is not a real server of the service`
     }),
