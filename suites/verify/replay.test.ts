@@ -4,11 +4,11 @@
  * failing (its negative controls), and a save that loses what ipvsadm -S cannot write.
  */
 import { readFileSync } from 'node:fs'
-import { describe, expect } from 'vitest'
+import { afterAll, describe, expect } from 'vitest'
 import type { Verdict } from '../../checks/verdict'
 import { evidence } from '../../fixtures/evidence'
 import { labTest } from '../../fixtures/lab-test'
-import type { TopologyPool } from '../../fixtures/topology-pool'
+import { topologyPool, type TopologyPool } from '../../fixtures/topology-pool'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import type { LabInfo } from '../../lab/lab-info'
 import { lintInputOf } from '../../verify/lint/lint-input-of'
@@ -84,6 +84,11 @@ for (const example of examples)
       expect(r.roundTrip.differences.map((d) => d.line)).toEqual(savedLoses[example.name])
     })
   })
+
+// The run's last file: its topology (up to 12 containers, slow to remove under emulation) is
+// taken down here, inside the hook's timeout, not in the worker's teardown, which vitest cuts
+// short ("Timeout terminating forks worker") and then waits on.
+afterAll(() => topologyPool.release(), 300_000)
 
 describe('negative controls: a broken file whose replay must report each kind of check failing', () => {
   const broken: Example = {
