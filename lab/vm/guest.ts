@@ -122,7 +122,9 @@ export function bootGuest(spec: GuestSpec): RunningGuest {
     '-initrd',
     spec.initrd,
     '-append',
-    'console=ttyS0 rdinit=/init panic=-1 quiet',
+    // loglevel=5: warnings reach the console log too, so a soft lockup's trace (printed at the
+    // default level) is there for the report; seen once under host load, with runc stuck on both CPUs.
+    'console=ttyS0 rdinit=/init panic=-1 quiet loglevel=5 softlockup_all_cpu_backtrace=1',
     '-chardev',
     'stdio,id=con,signal=off',
     '-serial',
