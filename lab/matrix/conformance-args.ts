@@ -41,7 +41,6 @@ const examples: Record<string, string> = {
   '--testNamePattern': "-t 'rr:'",
 }
 
-
 /**
  * The user's own kernel from `--kernel-file` (every .deb given makes one kernel: a split
  * kernel's image and modules packages) or `--kernel-image` with `--modules`; one per run.
@@ -58,7 +57,8 @@ function ownKernel(debs: string[], image: string[], modules: string[]): OwnKerne
   if (debs.length > 0) return { debs }
   if (image.length > 1 || modules.length > 1) throw new LabError(`a run takes one own kernel, and ${image.length > 1 ? '--kernel-image' : '--modules'} was given twice`, imageUsage)
   if (image.length === 1 && modules.length === 0) throw new LabError(`--kernel-image ${image[0]} needs the modules built with it`, imageUsage)
-  if (modules.length === 1 && image.length === 0) throw new LabError(`--modules ${modules[0]} needs the image it was built with`, `${imageUsage}; a .deb carries both (--kernel-file)`)
+  if (modules.length === 1 && image.length === 0)
+    throw new LabError(`--modules ${modules[0]} needs the image it was built with`, `${imageUsage}; a .deb carries both (--kernel-file)`)
   return image.length === 1 ? { image: image[0], modules: modules[0] } : undefined
 }
 
@@ -176,7 +176,10 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
       vitestArgs.push(flag, pattern)
       runOptions.add(flag)
     } else if (flag.startsWith('-')) {
-      throw new LabError(`unknown option ${arg}`, 'use --kernel <series|version|all>[,...], --kernel-file PKG.deb[,...], --kernel-image FILE --modules DIR, --jobs N, --repeat N, -t <test name pattern>, suite file paths, or --merge DIR...')
+      throw new LabError(
+        `unknown option ${arg}`,
+        'use --kernel <series|version|all>[,...], --kernel-file PKG.deb[,...], --kernel-image FILE --modules DIR, --jobs N, --repeat N, -t <test name pattern>, suite file paths, or --merge DIR...',
+      )
     } else {
       files.push(arg)
       vitestArgs.push(arg)

@@ -11,7 +11,9 @@ import type { FetchedKernel } from '../kernel/fetch-kernel'
  * every kernel.
  */
 export async function assembleInitrd(cacheDir: string, roots: BuiltRoots, kernel: FetchedKernel): Promise<string> {
-  const target = path.join(cacheDir, 'initrd', `${roots.hash}-${kernel.release}.cpio`)
+  // A user's kernel may share its release with an archive kernel (or an earlier build of its own): its image's hash tells them apart.
+  const key = kernel.own ? `${kernel.release}-own-${kernel.own.imageSha256.slice(0, 16)}` : kernel.release
+  const target = path.join(cacheDir, 'initrd', `${roots.hash}-${key}.cpio`)
   return buildAtomically(target, async (tmp) => {
     const out = createWriteStream(tmp)
     await pipeline(createReadStream(roots.guestCpio), out, { end: false })
