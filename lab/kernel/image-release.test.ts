@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { bzImage } from './__fixtures__/fake-kernel'
 import { imageRelease } from './image-release'
-
-/** A bzImage's first bytes as the boot protocol lays them out, with the version string at `at`. */
-function bzImage(version: string, at = 0x3000): Buffer {
-  const head = Buffer.alloc(0x4000)
-  head.write('HdrS', 0x202, 'latin1')
-  head.writeUInt16LE(at - 0x200, 0x20e)
-  head.write(`${version}\0`, at, 'latin1')
-  return head
-}
 
 describe('imageRelease', () => {
   it("reads uname -r from the image's version string (the first word)", () => {

@@ -89,7 +89,7 @@ async function readDebs(debs: string[]): Promise<DebFields[]> {
 async function releasesIn(unpacked: string): Promise<string[]> {
   const found = new Set<string>()
   for (const root of ['usr/lib/modules', 'lib/modules']) for (const r of await fs.readdir(path.join(unpacked, root)).catch(() => [] as string[])) found.add(r)
-  return [...found]
+  return [...found].sort()
 }
 
 /** The image must be the kernel the modules were built for: `uname -r` in its header names their folder. */
