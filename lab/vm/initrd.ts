@@ -11,8 +11,9 @@ import type { FetchedKernel } from '../kernel/fetch-kernel'
  * every kernel.
  */
 export async function assembleInitrd(cacheDir: string, roots: BuiltRoots, kernel: FetchedKernel): Promise<string> {
-  // A user's kernel may share its release with an archive kernel (or an earlier build of its own): its image's hash tells them apart.
-  const key = kernel.own ? `${kernel.release}-own-${kernel.own.imageSha256.slice(0, 16)}` : kernel.release
+  // A user's kernel may share its release, even its image, with an archive kernel or an earlier
+  // build of its own (the same vmlinuz with other modules): its cache entry, keyed by the files given, tells them apart.
+  const key = kernel.own ? `${kernel.release}-${path.basename(path.dirname(kernel.modulesCpio))}` : kernel.release
   const target = path.join(cacheDir, 'initrd', `${roots.hash}-${key}.cpio`)
   return buildAtomically(target, async (tmp) => {
     const out = createWriteStream(tmp)
