@@ -52,9 +52,10 @@ try {
   const config = readLabConfig()
   if (args.explicit && config.mode === 'docker') {
     const own = args.kernels.find((k) => k.own)
+    const flag = own ? describeOwnKernel(own.own!).split(' ')[0] : '--kernel'
     throw new LabError(
-      `${own ? describeOwnKernel(own.own!).split(' ')[0] : '--kernel'} boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine`,
-      "unset LVS_LAB, or leave out --kernel to test the engine's own kernel",
+      `${flag} boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine`,
+      `unset LVS_LAB, or leave out ${flag} to test the engine's own kernel`,
     )
   }
   // Before any kernel is fetched: a suite filter or -t that selects nothing must not cost a boot.
