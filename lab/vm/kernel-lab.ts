@@ -37,7 +37,9 @@ async function ownKernel(record: string): Promise<FetchedKernel> {
 }
 
 export async function prepareKernelLab(config: LabConfig): Promise<PreparedKernelLab> {
-  const series = config.kernelRecord ? undefined : resolveSeries(config.kernel)
+  // A user's own kernel is read first: a record that is gone stops the lab before anything is built.
+  const own = config.kernelRecord ? await ownKernel(config.kernelRecord) : undefined
+  const series = own ? undefined : resolveSeries(config.kernel)
   // LVS_KERNEL=6.1.192-3: that kernel, kept in the cache apart from the series' newest.
   const pin = series && pinnedVersion(config.kernel, series)
   refuseUninstallable(bootTools)
@@ -56,7 +58,7 @@ export async function prepareKernelLab(config: LabConfig): Promise<PreparedKerne
   // first boot (the docker disk's) is the first thing that needs it.
   const [kernel, roots] = await phase('provision kernel and user space', () =>
     Promise.all([
-      series ? fetchKernel(series, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1', pin) : ownKernel(config.kernelRecord!),
+      own ?? fetchKernel(series!, config.cacheDir, config.mirror, process.env.LVS_KERNEL_REFRESH === '1', pin),
       buildRoots(config.cacheDir, config.mirror),
       ensureTools(bootTools),
     ]),
