@@ -9,6 +9,8 @@ export interface LabConfig {
   mode: LabMode
   /** Debian series of the guest kernel (bookworm, trixie, ...) or an exact kernel package. */
   kernel: string
+  /** A user's own kernel already in the cache (`--kernel-file`, `--kernel-image`): its record, booted instead of `kernel`. */
+  kernelRecord?: string
   cacheDir: string
   /** Fixed loopback port for the guest's Docker API; 0 picks a free one. */
   port: number
@@ -35,6 +37,7 @@ export function readLabConfig(env: NodeJS.ProcessEnv = process.env): LabConfig {
   return {
     mode,
     kernel: env.LVS_KERNEL || 'bookworm',
+    kernelRecord: env.LVS_KERNEL_RECORD || undefined,
     cacheDir: path.resolve(env.LVS_CACHE_DIR || path.join(cacheHome, 'lvs-conformance')),
     port: int(env, 'LVS_LAB_PORT', 0),
     memoryMiB: int(env, 'LVS_VM_MEMORY', 2048),

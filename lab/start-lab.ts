@@ -57,6 +57,8 @@ async function tryExistingEngine(config: LabConfig, runDir: string): Promise<Sta
       dockerHost: dockerHost ?? 'unix:///var/run/docker.sock',
       nodeImage: image,
       kernelRelease: probe.kernelRelease,
+      // The matrix's held lab (--repeat) hands on its kernel's pre-boot check: an engine's own kernel is not checked.
+      missingSchedulers: process.env.LVS_MISSING_SCHEDULERS ? (JSON.parse(process.env.LVS_MISSING_SCHEDULERS) as LabInfo['missingSchedulers']) : undefined,
       runDir,
     },
     stop: async () => {
@@ -78,6 +80,9 @@ async function kernelLab(config: LabConfig, runDir: string, why: string): Promis
       kernelPackage: prepared.kernel.package,
       kernelPackageVersion: prepared.kernel.packageVersion,
       kernelSeries: prepared.kernel.series,
+      kernelFiles: prepared.kernel.own?.files,
+      kernelImageSha256: prepared.kernel.own?.imageSha256,
+      missingSchedulers: prepared.check.missingSchedulers.map((l) => ({ scheduler: l.scheduler, why: l.why })),
       accel: prepared.accel,
       memoryMiB: config.memoryMiB,
       cpus: config.cpus,

@@ -1,6 +1,6 @@
 /**
- * `npm run conformance [-- --kernel <series|version|all>[,...]] [--jobs N] [--repeat N] [suite files] [-t pattern]`:
- * every suite on each chosen kernel (N times with --repeat), one Allure report per kernel, then
+ * `npm run conformance [-- --kernel <series|version|all>[,...]] [--kernel-file PKG.deb[,...] | --kernel-image FILE --modules DIR]
+ *   [--jobs N] [--repeat N] [suite files] [-t pattern]`: every suite on each chosen kernel (N times with --repeat), one Allure report per kernel, then
  * reports/matrix.html. Suite filters, -t and every kernel are checked, and the kernels fetched,
  * before any guest boots. Exits non-zero if any check failed or was flaky, any kernel could not
  * run, or kernels differ where the registry does not say they may; 2 on bad input.
@@ -12,6 +12,7 @@ import path from 'node:path'
 import { readLabConfig } from '../config'
 import { LabError } from '../errors'
 import { checkSelection } from '../matrix/check-selection'
+import { describeOwnKernel } from '../kernel/own-kernel'
 import { isPinned, parseConformanceArgs } from '../matrix/conformance-args'
 import { fetchKernels, type KernelToRun } from '../matrix/fetch-kernels'
 import { describeCounts } from '../matrix/matrix-counts'
@@ -35,6 +36,11 @@ function printSummary({ matrix, page }: MatrixRun): void {
   for (const c of matrix.columns) if (c.report) console.log(`[matrix] ${c.series} report: ${path.relative(process.cwd(), path.join(reportsDir(), c.report))}`)
 }
 
+function describeToRun(k: KernelToRun): string {
+  if (k.kernel?.own) return `${k.request.series.name} (your kernel ${k.kernel.release}, image sha256 ${k.kernel.own.imageSha256})`
+  return k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion}${isPinned(k.request) ? ', pinned' : ''})` : k.request.series.name
+}
+
 try {
   const args = parseConformanceArgs(process.argv.slice(2))
   if (args.merge) {
@@ -45,9 +51,11 @@ try {
   }
   const config = readLabConfig()
   if (args.explicit && config.mode === 'docker') {
+    const own = args.kernels.find((k) => k.own)
+    const flag = own ? describeOwnKernel(own.own!).split(' ')[0] : '--kernel'
     throw new LabError(
-      '--kernel boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine',
-      "unset LVS_LAB, or leave out --kernel to test the engine's own kernel",
+      `${flag} boots that kernel in the lab VM, but LVS_LAB=docker asks for an existing engine`,
+      `unset LVS_LAB, or leave out ${flag} to test the engine's own kernel`,
     )
   }
   // Before any kernel is fetched: a suite filter or -t that selects nothing must not cost a boot.
@@ -57,7 +65,7 @@ try {
   const vm = args.explicit || config.mode === 'vm'
   const toRun: KernelToRun[] = vm ? await fetchKernels(args.kernels, config, process.env.LVS_KERNEL_REFRESH === '1') : args.kernels.map((request) => ({ request, seconds: 0 }))
   console.log(
-    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map((k) => (k.kernel ? `${k.request.series.name} (${k.kernel.package} ${k.kernel.packageVersion}${isPinned(k.request) ? ', pinned' : ''})` : k.request.series.name)).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
+    `[matrix] ${plural(toRun.length, 'kernel')}: ${toRun.map(describeToRun).join(', ')}; ${args.jobs} at a time${args.repeat > 1 ? `; the suites ${args.repeat} times on each, on one boot of its lab` : ''}`,
   )
   const run = await runMatrix(args, toRun, reportsDir(), start)
   printSummary(run)

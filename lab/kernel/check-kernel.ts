@@ -67,12 +67,16 @@ export function checkKernel(contents: KernelContents): KernelCheck {
   return { release: contents.release, missing, missingSchedulers, configRead: config !== undefined }
 }
 
+/** What to do about the missing options: an archive kernel is replaced, a user's own is rebuilt. */
+export const archiveRemedy = (options: string) => `give --kernel a kernel built with ${options} (=m or =y)`
+export const ownRemedy = (options: string) => `build the kernel with ${options} (=m or =y), or give another one`
+
 /** A kernel without what every suite needs stops here, before its initramfs is built or it boots. */
-export function refuseIncomplete(check: KernelCheck, kernel: string): void {
+export function refuseIncomplete(check: KernelCheck, kernel: string, remedy = archiveRemedy): void {
   if (check.missing.length === 0) return
   throw new LabError(
     `${kernel} (${check.release}) lacks what the suites need: ${check.missing.map((l) => `${l.module} for ${l.what} (${l.why})`).join('; ')}`,
-    `give --kernel a kernel built with ${check.missing.map((l) => l.config).join(', ')} (=m or =y)`,
+    remedy(check.missing.map((l) => l.config).join(', ')),
   )
 }
 

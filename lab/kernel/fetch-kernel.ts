@@ -5,10 +5,20 @@ import { LabError } from '../errors'
 import { sh } from '../host/shell'
 import { say } from '../progress'
 import { PrivateApt } from './apt'
+import { packKernel } from './pack-kernel'
 import type { KernelSeries } from './series'
 
-/** A Debian cloud kernel, unpacked into the cache. */
+/** A kernel the user gave as files (`--kernel-file`, `--kernel-image`): what names its column. */
+export interface OwnKernelOrigin {
+  /** The file names as given (the .deb files, or the image). */
+  files: string[]
+  /** sha256 of the kernel image itself (vmlinuz), whatever package carried it. */
+  imageSha256: string
+}
+
+/** A Debian cloud kernel, or a user's own, unpacked into the cache. */
 export interface FetchedKernel {
+  /** The series, or for a user's own kernel the name its column and reports folder go by. */
   series: string
   /** The versioned package, e.g. linux-image-6.1.0-56-cloud-amd64. */
   package: string
@@ -19,6 +29,8 @@ export interface FetchedKernel {
   vmlinuz: string
   /** A cpio of usr/lib/modules/<release> with depmod's indexes, appended to the guest root. */
   modulesCpio: string
+  /** Set for a user's own kernel: where it came from. */
+  own?: OwnKernelOrigin
 }
 
 // Split packages (sid, experimental): the image depends on linux-binary-, linux-modules- and linux-base-
@@ -66,11 +78,6 @@ export async function resolvePackages(apt: PrivateApt, pin?: string): Promise<{ 
 /** Where the cache records a series' kernel: its newest as `<series>.json`, a pinned one apart from it. */
 export const kernelRecord = (cacheDir: string, series: KernelSeries, pin?: string) => path.join(cacheDir, 'kernels', `${series.name}${pin ? `@${pin}` : ''}.json`)
 
-async function findFirst(root: string, candidates: string[]): Promise<string | undefined> {
-  for (const c of candidates) if (await exists(path.join(root, c))) return path.join(root, c)
-  return undefined
-}
-
 /** The series' newest cloud kernel, or with `pin` (`6.1.192-3`) the one of that version, unpacked into the cache. */
 export async function fetchKernel(series: KernelSeries, cacheDir: string, mirror: string, refresh = false, pin?: string): Promise<FetchedKernel> {
   const record = kernelRecord(cacheDir, series, pin)
@@ -98,27 +105,9 @@ export async function fetchKernel(series: KernelSeries, cacheDir: string, mirror
     await fs.mkdir(unpacked, { recursive: true })
     await apt.download(packages, debs)
     for (const deb of await fs.readdir(debs)) await sh`dpkg-deb -x ${path.join(debs, deb)} ${unpacked}`
-    // Older packages keep modules in lib/modules, newer ones in usr/lib/modules.
-    const modulesRoot = (await findFirst(unpacked, ['usr/lib/modules', 'lib/modules']))!
-    release = (await fs.readdir(modulesRoot))[0]
-    const vmlinuz = await findFirst(unpacked, [`boot/vmlinuz-${release}`, `usr/lib/modules/${release}/vmlinuz`, `boot/vmlinuz`])
-    if (!vmlinuz) throw new LabError(`${name} ${version} carries no vmlinuz`, 'report this kernel package; try another LVS_KERNEL')
-    await fs.rename(vmlinuz, path.join(tmp, 'vmlinuz'))
-    // Older packages keep the config in /boot, which is not part of the modules cpio: kept for the pre-boot check.
-    const config = await findFirst(unpacked, [`boot/config-${release}`])
-    if (config) await fs.rename(config, path.join(tmp, 'config'))
-
-    // The .deb ships no modules.dep: run depmod for that release over a staged tree.
-    const stage = path.join(tmp, 'stage')
-    await fs.mkdir(path.join(stage, 'usr/lib/modules'), { recursive: true })
-    await fs.rename(path.join(modulesRoot, release), path.join(stage, 'usr/lib/modules', release))
-    await fs.symlink('usr/lib', path.join(stage, 'lib'))
-    await sh`depmod -b ${stage} ${release}`
-    await sh`cd ${stage} && find usr | cpio -o -H newc --quiet > ${path.join(tmp, 'modules.cpio')}`
-    await fs.rm(stage, { recursive: true })
+    release = await packKernel(unpacked, tmp, `${name} ${version}`)
     await fs.rm(unpacked, { recursive: true })
     await fs.rm(debs, { recursive: true })
-    await fs.writeFile(path.join(tmp, 'release'), release)
   })
   release ||= (await fs.readFile(path.join(dir, 'release'), 'utf8')).trim()
 

@@ -1,17 +1,20 @@
 import path from 'node:path'
 import { LabError } from '../errors'
+import { imageUsage, ownKernelSeries, type OwnKernel } from '../kernel/own-kernel'
 import { allSeries, defaultKernel, findSeries, knownKernels, pinnedVersion, type KernelSeries } from '../kernel/series'
 
 /** One kernel asked for on the command line: what the user typed and the series it names. */
 export interface KernelRequest {
-  /** As typed: a series (`trixie`), its line (`6.12`) or a longer version (`6.12.118`). */
+  /** As typed: a series (`trixie`), its line (`6.12`) or a longer version (`6.12.118`); a user's own kernel's name. */
   wanted: string
   series: KernelSeries
+  /** A kernel given as files (`--kernel-file`, `--kernel-image`): its series is a stand-in named after the file. */
+  own?: OwnKernel
 }
 
 export interface ConformanceArgs {
   kernels: KernelRequest[]
-  /** True when --kernel was given: then the kernel lab VM is the only lab that can answer. */
+  /** True when --kernel (or a kernel as files) was given: then the kernel lab VM is the only lab that can answer. */
   explicit: boolean
   /** How many kernels run at once. */
   jobs: number
@@ -27,7 +30,37 @@ export interface ConformanceArgs {
   merge?: string[]
 }
 
-const examples: Record<string, string> = { '--jobs': '--jobs 2', '--repeat': '--repeat 5', '--kernel': '--kernel 6.12', '-t': "-t 'rr:'", '--testNamePattern': "-t 'rr:'" }
+const examples: Record<string, string> = {
+  '--jobs': '--jobs 2',
+  '--repeat': '--repeat 5',
+  '--kernel': '--kernel 6.12',
+  '--kernel-file': '--kernel-file linux-image-6.1.0-57-cloud-amd64_6.1.192-3_amd64.deb',
+  '--kernel-image': '--kernel-image /boot/vmlinuz-$(uname -r) --modules /lib/modules/$(uname -r)',
+  '--modules': '--kernel-image /boot/vmlinuz-$(uname -r) --modules /lib/modules/$(uname -r)',
+  '-t': "-t 'rr:'",
+  '--testNamePattern': "-t 'rr:'",
+}
+
+/**
+ * The user's own kernel from `--kernel-file` (every .deb given makes one kernel: a split
+ * kernel's image and modules packages) or `--kernel-image` with `--modules`; one per run.
+ */
+function ownKernel(debs: string[], image: string[], modules: string[]): OwnKernel | undefined {
+  if (debs.length > 0 && (image.length > 0 || modules.length > 0)) {
+    throw new LabError(
+      `--kernel-file and --kernel-image${modules.length ? '/--modules' : ''} are two ways of giving one kernel, and a run takes one own kernel`,
+      'give the .deb files with --kernel-file, or the image and its modules with --kernel-image and --modules, and run the other kernel after it',
+    )
+  }
+  const notDeb = debs.find((d) => !d.endsWith('.deb'))
+  if (notDeb) throw new LabError(`--kernel-file takes Debian packages, and ${notDeb} is no .deb`, `for a kernel that is not a .deb, ${imageUsage}`)
+  if (debs.length > 0) return { debs }
+  if (image.length > 1 || modules.length > 1) throw new LabError(`a run takes one own kernel, and ${image.length > 1 ? '--kernel-image' : '--modules'} was given twice`, imageUsage)
+  if (image.length === 1 && modules.length === 0) throw new LabError(`--kernel-image ${image[0]} needs the modules built with it`, imageUsage)
+  if (modules.length === 1 && image.length === 0)
+    throw new LabError(`--modules ${modules[0]} needs the image it was built with`, `${imageUsage}; a .deb carries both (--kernel-file)`)
+  return image.length === 1 ? { image: image[0], modules: modules[0] } : undefined
+}
 
 const knownList = () => knownKernels(', or all')
 
@@ -84,6 +117,9 @@ function mergeArgs(dirs: string[], runOptions: string[]): ConformanceArgs {
  */
 export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ConformanceArgs {
   const wanted: string[] = []
+  const debs: string[] = []
+  const images: string[] = []
+  const modules: string[] = []
   const vitestArgs: string[] = []
   const files: string[] = []
   const testNamePatterns: string[] = []
@@ -113,6 +149,17 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
           .map((k) => k.trim())
           .filter(Boolean),
       )
+    } else if (flag === '--kernel-file') {
+      runOptions.add(flag)
+      debs.push(
+        ...value()
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+    } else if (flag === '--kernel-image' || flag === '--modules') {
+      runOptions.add(flag)
+      ;(flag === '--kernel-image' ? images : modules).push(value())
     } else if (flag === '--jobs') {
       jobs = wholeNumber(flag, value(), 'give --jobs 1 (one kernel after another) or --jobs 2')
       runOptions.add('--jobs')
@@ -129,20 +176,26 @@ export function parseConformanceArgs(argv: string[], env: NodeJS.ProcessEnv = pr
       vitestArgs.push(flag, pattern)
       runOptions.add(flag)
     } else if (flag.startsWith('-')) {
-      throw new LabError(`unknown option ${arg}`, 'use --kernel <series|version|all>[,...], --jobs N, --repeat N, -t <test name pattern>, suite file paths, or --merge DIR...')
+      throw new LabError(
+        `unknown option ${arg}`,
+        'use --kernel <series|version|all>[,...], --kernel-file PKG.deb[,...], --kernel-image FILE --modules DIR, --jobs N, --repeat N, -t <test name pattern>, suite file paths, or --merge DIR...',
+      )
     } else {
       files.push(arg)
       vitestArgs.push(arg)
     }
   }
   if (merge) return mergeArgs(files, [...runOptions])
-  if (!explicit) wanted.push(env.LVS_KERNEL || defaultKernel)
+  const own = ownKernel(debs, images, modules)
+  // A kernel given as files runs alone, or beside the kernels --kernel names (its column next to theirs).
+  if (!explicit && !own) wanted.push(env.LVS_KERNEL || defaultKernel)
   const expanded = wanted.flatMap((w) => (w === 'all' ? allSeries.map((s) => s.name) : [w]))
-  if (expanded.length === 0) throw new LabError('--kernel names no kernel', `give --kernel one of: ${knownList()}`)
+  if (expanded.length === 0 && !own) throw new LabError('--kernel names no kernel', `give --kernel one of: ${knownList()}`)
   // Every request is checked before anything runs: one bad name and nothing boots.
   const kernels: KernelRequest[] = []
   for (const request of expanded.map(kernelRequest)) {
     if (!kernels.some((k) => k.series.name === request.series.name)) kernels.push(request)
   }
-  return { kernels, explicit, jobs, repeat, vitestArgs, files, testNamePatterns }
+  if (own) kernels.push({ wanted: ownKernelSeries(own).name, series: ownKernelSeries(own), own })
+  return { kernels, explicit: explicit || Boolean(own), jobs, repeat, vitestArgs, files, testNamePatterns }
 }

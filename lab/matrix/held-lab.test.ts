@@ -72,6 +72,18 @@ describe('holdLab', () => {
     await held.stop()
   })
 
+  it("boots a user's own kernel from its record in the cache, handed over as LVS_KERNEL_RECORD", async () => {
+    const script = standIn(`
+      const info = { ...${JSON.stringify(info)}, reason: 'record ' + process.env.LVS_KERNEL_RECORD }
+      process.stdout.write(${JSON.stringify(heldLabMarker)} + JSON.stringify(info) + '\\n')
+      process.stdin.on('end', () => process.exit(0)).resume()
+    `)
+    const held = await holdLab({ ...spec(script), kernel: 'my-kernel', record: '/cache/kernels/own-4fdd0172a8c3f41a.json' })
+    if ('problem' in held) throw new Error(held.problem)
+    expect(held.info.reason).toBe('record /cache/kernels/own-4fdd0172a8c3f41a.json')
+    await held.stop()
+  })
+
   it("the real hold-lab.ts loads, and stops with the lab's one line on a bad setting before anything starts", async () => {
     // Refused by readLabConfig, first thing; and were it not, a kernel no series has stops it before any boot.
     const saved = process.env.LVS_VM_MEMORY

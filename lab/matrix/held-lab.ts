@@ -22,6 +22,8 @@ export interface HeldLab {
 export interface HoldSpec {
   /** LVS_KERNEL for the lab: a series name, its line, or a pinned version. */
   kernel: string
+  /** A user's own kernel: its record in the cache, booted instead of LVS_KERNEL. */
+  record?: string
   /** The kernel's reports folder: the lab's own files go to its lab/. */
   dir: string
   /** Force the kernel lab VM (`--kernel`); otherwise the lab chooses, as vitest's globalSetup would. */
@@ -39,6 +41,7 @@ const holdLabScript = fileURLToPath(new URL('./hold-lab.ts', import.meta.url))
 export async function holdLab(spec: HoldSpec): Promise<HeldLab | { problem: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, LVS_KERNEL: spec.kernel, LVS_REPORTS_DIR: spec.dir, FORCE_COLOR: '0', NO_COLOR: '1' }
   if (spec.forceVm) env.LVS_LAB = 'vm'
+  if (spec.record) env.LVS_KERNEL_RECORD = spec.record
   if (spec.prefetched) delete env.LVS_KERNEL_REFRESH
   // setpriv's parent-death signal, and stdin: if the matrix dies, the lab stops with it.
   const child = spawn('setpriv', ['--pdeathsig', 'SIGTERM', '--', process.execPath, '--import', import.meta.resolve('tsx'), spec.script ?? holdLabScript], {

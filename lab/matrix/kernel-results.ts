@@ -91,7 +91,9 @@ export async function readRunResults(dir: string, root: string, report?: string)
 /** The kernel a lab ran, from the lab's own record (`lab/lab.json` of a reports folder). */
 export async function readKernelIdentity(dir: string): Promise<KernelIdentity | undefined> {
   const lab = await readJson<LabInfo>(path.join(dir, 'lab', 'lab.json'))
-  return lab && { package: lab.kernelPackage, packageVersion: lab.kernelPackageVersion, release: lab.kernelRelease, labMode: lab.mode, accel: lab.accel }
+  if (!lab) return undefined
+  const own = lab.kernelImageSha256 ? { files: lab.kernelFiles, imageSha256: lab.kernelImageSha256 } : {}
+  return { package: lab.kernelPackage, packageVersion: lab.kernelPackageVersion, release: lab.kernelRelease, ...own, labMode: lab.mode, accel: lab.accel }
 }
 
 /** What a kernel's reports folder holds: results (undefined if vitest wrote none) and the lab's record. */

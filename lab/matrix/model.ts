@@ -36,6 +36,9 @@ export interface KernelIdentity {
   package?: string
   packageVersion?: string
   release: string
+  /** A user's own kernel: the files it was given as, and the sha256 of its image. */
+  files?: string[]
+  imageSha256?: string
   labMode: string
   accel?: string
 }

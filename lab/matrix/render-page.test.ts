@@ -66,6 +66,21 @@ describe('renderMatrixPage', () => {
     expect(page).toContain('the matrix fails')
     expect(page).toContain('no ip_vs_twos')
   })
+
+  it("heads a user's own kernel with its file name, uname -r and its image's sha256", () => {
+    const sha = '1a7ac0c40b10b98353b6f85fa9a0d4f2703287979567e19629d35ad2d777d124'
+    const own: KernelColumn = {
+      ...bullseye,
+      series: 'linux-image-5.10.0-46-cloud-amd64_5.10.262-1_amd64',
+      line: 'own kernel',
+      kernel: { ...bullseye.kernel!, files: ['linux-image-5.10.0-46-cloud-amd64_5.10.262-1_amd64.deb'], imageSha256: sha },
+    }
+    const head = renderMatrixPage(buildMatrix([own], []), [], new Date())
+    expect(head).toContain('<div class="pkg">linux-image-5.10.0-46-cloud-amd64_5.10.262-1_amd64.deb</div>')
+    expect(head).toContain(`<div class="meta" title="sha256 ${sha}">your kernel; image sha256 1a7ac0c40b10b983…</div>`)
+    expect(head).toContain('uname 5.10.0-46-cloud-amd64')
+    expect(head).not.toContain('newest of')
+  })
 })
 
 describe('renderMatrixPage after several runs', () => {

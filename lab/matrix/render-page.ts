@@ -29,13 +29,14 @@ function link(href: string | undefined, text: string): string {
 
 /** Whether the column's kernel is one the user pinned or whatever the series' newest was that day. */
 function requested(c: KernelColumn): string {
+  if (c.kernel?.imageSha256) return `<div class="meta" title="sha256 ${escape(c.kernel.imageSha256)}">your kernel; image sha256 ${escape(c.kernel.imageSha256.slice(0, 16))}…</div>`
   if (c.pinned) return `<div class="meta">pinned: --kernel ${escape(c.pinned)}</div>`
   return c.kernel?.package ? `<div class="meta">newest of ${escape(c.series)}</div>` : ''
 }
 
 function columnHeader(c: KernelColumn): string {
   const k = c.kernel
-  const version = k?.package ? `${escape(k.package)}<br><b>${escape(k.packageVersion ?? '')}</b>` : k ? escape(k.release) : ''
+  const version = k?.files ? escape(k.files.join(', ')) : k?.package ? `${escape(k.package)}<br><b>${escape(k.packageVersion ?? '')}</b>` : k ? escape(k.release) : ''
   const state = c.state === 'ran' ? '' : `<div class="bad">${c.state === 'fetch-failed' ? 'could not be fetched' : 'could not be booted'}: ${escape(c.problem ?? '')}</div>`
   const links = [link(c.report, 'report'), link(c.log, 'log')].filter((l) => l.startsWith('<a')).join(' · ')
   const runs = c.runs && c.runs > 1 ? ` · ${plural(c.runs, 'run')}` : ''

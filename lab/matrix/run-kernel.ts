@@ -4,6 +4,7 @@ import fs from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { onInterrupt } from '../host/interrupts'
+import type { LabInfo } from '../lab-info'
 import { followLabOutput } from './lab-output'
 import type { PhaseTiming } from './model'
 import type { KernelProgress } from './progress-printer'
@@ -11,12 +12,16 @@ import type { KernelProgress } from './progress-printer'
 export interface KernelRunSpec {
   /** LVS_KERNEL for the run: a series name, its line, or a pinned version. */
   kernel: string
+  /** A user's own kernel: its record in the cache, booted instead of LVS_KERNEL. */
+  record?: string
   /** This kernel's reports folder (LVS_REPORTS_DIR of the run). */
   dir: string
   /** Force the kernel lab VM: a chosen kernel cannot come from someone's Docker engine. */
   forceVm: boolean
   /** The lab the matrix holds up for this kernel (`--repeat`): the run uses its engine instead of booting its own. */
   dockerHost?: string
+  /** ... and what its pre-boot check found missing: the run's engine is that lab, whose kernel it cannot check itself. */
+  missingSchedulers?: LabInfo['missingSchedulers']
   /** The matrix already resolved and downloaded this kernel (and refreshed it if asked). */
   prefetched: boolean
   vitestArgs: string[]
@@ -51,7 +56,9 @@ export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> 
   const logStream = createWriteStream(log)
   const env: NodeJS.ProcessEnv = { ...process.env, LVS_KERNEL: spec.kernel, LVS_REPORTS_DIR: spec.dir, LVS_PROGRESS: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
   if (spec.forceVm) env.LVS_LAB = 'vm'
+  if (spec.record) env.LVS_KERNEL_RECORD = spec.record
   if (spec.dockerHost) Object.assign(env, { LVS_LAB: 'docker', DOCKER_HOST: spec.dockerHost })
+  if (spec.missingSchedulers) env.LVS_MISSING_SCHEDULERS = JSON.stringify(spec.missingSchedulers)
   // One look-up per kernel and run: the guest uses what the matrix fetched before the first boot.
   if (spec.prefetched) delete env.LVS_KERNEL_REFRESH
   // setpriv's parent-death signal: if the matrix dies hard, the run (and through it its qemu) stops too.

@@ -31,7 +31,11 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     progress.line(`could not be fetched: ${k.problem}`)
     return { ...base, state: 'fetch-failed', problem: k.problem, timings: [{ phase: 'fetch kernel', seconds: k.seconds }], seconds: k.seconds }
   }
-  const version = k.kernel ? `${k.kernel.package} ${k.kernel.packageVersion}` : 'the lab chooses the engine'
+  const version = k.kernel?.own
+    ? `your kernel ${k.kernel.own.files.join(', ')}, uname -r ${k.kernel.release}, image sha256 ${k.kernel.own.imageSha256}`
+    : k.kernel
+      ? `${k.kernel.package} ${k.kernel.packageVersion}`
+      : 'the lab chooses the engine'
   if (args.repeat > 1) {
     progress.line(
       `kernel ${position}: ${version}; ${plural(args.repeat, 'run')} on one lab, each run's full output in ${path.relative(process.cwd(), path.join(dir, 'runs', '<run>', 'run.log'))}`,
@@ -40,7 +44,7 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   }
   progress.line(`kernel ${position}: ${version}; full output in ${path.relative(process.cwd(), path.join(dir, 'run.log'))}`)
   // The run's LVS_KERNEL is the kernel as asked for: a pinned version boots that version, as fetched above.
-  const run = await runKernel({ kernel: k.request.wanted, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
+  const run = await runKernel({ kernel: k.request.wanted, record: k.record, dir, forceVm: args.explicit, prefetched: Boolean(k.kernel), vitestArgs: args.vitestArgs, progress })
 
   const t0 = Date.now()
   let reportProblem: string | undefined
@@ -49,7 +53,10 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
     () => false,
   )
   if (hasResults) {
-    await generateReport(dir, `LVS conformance on ${k.kernel ? `${k.kernel.release} (${k.kernel.packageVersion})` : series.name}`).catch((err: Error) => {
+    await generateReport(
+      dir,
+      `LVS conformance on ${k.kernel ? `${k.kernel.release} (${k.kernel.own ? k.kernel.own.files.join(', ') : k.kernel.packageVersion})` : series.name}`,
+    ).catch((err: Error) => {
       reportProblem = err.message.split('\n')[0]
     })
   }

@@ -50,7 +50,7 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
   const closeLog = () => new Promise<void>((resolve) => logStream.end(resolve))
   const links = { log: path.relative(spec.reportsRoot, log) }
 
-  const held = await holdLab({ kernel: k.request.wanted, dir, forceVm: spec.forceVm, prefetched: Boolean(k.kernel), log: logStream, progress })
+  const held = await holdLab({ kernel: k.request.wanted, record: k.record, dir, forceVm: spec.forceVm, prefetched: Boolean(k.kernel), log: logStream, progress })
   if ('problem' in held) {
     await closeLog()
     progress.line(`could not be booted: ${held.problem}`)
@@ -86,6 +86,7 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
       dir: runDir,
       forceVm: false,
       dockerHost: held.info.dockerHost,
+      missingSchedulers: held.info.missingSchedulers,
       prefetched: true,
       vitestArgs: spec.vitestArgs,
       progress,

@@ -11,7 +11,10 @@ import type { FetchedKernel } from '../kernel/fetch-kernel'
  * every kernel.
  */
 export async function assembleInitrd(cacheDir: string, roots: BuiltRoots, kernel: FetchedKernel): Promise<string> {
-  const target = path.join(cacheDir, 'initrd', `${roots.hash}-${kernel.release}.cpio`)
+  // A user's kernel may share its release, even its image, with an archive kernel or an earlier
+  // build of its own (the same vmlinuz with other modules): its cache entry, keyed by the files given, tells them apart.
+  const key = kernel.own ? `${kernel.release}-${path.basename(path.dirname(kernel.modulesCpio))}` : kernel.release
+  const target = path.join(cacheDir, 'initrd', `${roots.hash}-${key}.cpio`)
   return buildAtomically(target, async (tmp) => {
     const out = createWriteStream(tmp)
     await pipeline(createReadStream(roots.guestCpio), out, { end: false })
