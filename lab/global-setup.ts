@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { readLabConfig } from './config'
 import { LabError } from './errors'
+import { labGoneLine } from './lab-gone'
 import { labRunDir } from './reports-dir'
 import { phase, phaseTimings, say } from './progress'
 import { startLab, type StartedLab } from './start-lab'
@@ -22,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err
   }
   project.provide('lab', lab.info)
+  // The tests still running fail at once against a guest that is gone; this line says why.
+  void lab.gone?.then((why) => process.stderr.write(`\n${labGoneLine(why)}\n`))
   return async () => {
     await phase('lab stop', () => lab.stop())
     say(

@@ -15,6 +15,8 @@ import { buildTools, checkRoot, ensureTools } from './host/requirements'
 
 export interface StartedLab {
   info: LabInfo
+  /** The kernel lab's guest: settles with the one line that says why, if it goes away mid-run. */
+  gone?: Promise<string>
   stop(): Promise<void>
 }
 
@@ -88,6 +90,7 @@ async function kernelLab(config: LabConfig, runDir: string, why: string): Promis
       cpus: config.cpus,
       runDir,
     },
+    gone: guest.gone,
     stop: () => guest.stop(),
   }
 }

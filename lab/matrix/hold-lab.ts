@@ -10,11 +10,17 @@ import { LabError } from '../errors'
 import { phase } from '../progress'
 import { labRunDir } from '../reports-dir'
 import { startLab } from '../start-lab'
+import { labGoneLine } from '../lab-gone'
 import { heldLabMarker } from './held-lab'
 
 try {
   const lab = await phase('lab ready', () => startLab(readLabConfig(), labRunDir()))
   process.stdout.write(`${heldLabMarker}${JSON.stringify(lab.info)}\n`)
+  // A guest that goes away ends the hold: the matrix sees it (held.gone()) and counts no run it spoiled.
+  void lab.gone?.then((why) => {
+    process.stderr.write(`${labGoneLine(why)}\n`)
+    process.exit(2)
+  })
   await new Promise<void>((resolve) => {
     process.stdin
       .once('end', resolve)

@@ -51,4 +51,28 @@ describe('runMatrix', () => {
     expect(JSON.parse(await fs.readFile(path.join(reports, 'matrix.json'), 'utf8'))).toMatchObject({ failed: true, problems: ['sid: cannot read the Debian archive for sid'] })
     await fs.rm(tmp, { recursive: true, force: true })
   })
+
+  it('a guest that went away during the run: the kernel is a lab failure with the reason, and none of its results counts', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'run-matrix-'))
+    const reports = path.join(tmp, 'reports')
+    runKernel.mockImplementation(async (spec: KernelRunSpec) => {
+      // What the suites say once the lab is gone: failures that are about the lab, not the kernel.
+      const assertionResults = [
+        { ancestorTitles: ['NAT'], title: 'rr alternates', fullName: 'NAT rr alternates', status: 'passed' },
+        { ancestorTitles: ['NAT'], title: 'replies go back', fullName: 'NAT replies go back', status: 'failed', failureMessages: ['connect ECONNREFUSED 127.0.0.1:40123'] },
+      ]
+      await fs.writeFile(path.join(spec.dir, 'vitest.json'), JSON.stringify({ testResults: [{ name: path.join(process.cwd(), file), assertionResults }] }))
+      await fs.writeFile(path.join(spec.dir, 'run.log'), 'vitest output\n')
+      const labError = 'the lab went away during the run: the guest kernel locked up (soft lockup: CPU#0 in runc:321 for 48 s); see guest-console.log'
+      return { exitCode: 1, phases: [], labError, seconds: 1, log: path.join(spec.dir, 'run.log') }
+    })
+    const args = parseConformanceArgs(['--kernel', 'bookworm'], {})
+    const bookworm = { series: 'bookworm', package: 'linux-image-6.1.0-57-cloud-amd64', packageVersion: '6.1.192-3', release: '6.1.0-57-cloud-amd64', vmlinuz: '', modulesCpio: '' }
+    const run = await runMatrix(args, [{ request: args.kernels[0], kernel: bookworm, seconds: 2 }], reports, Date.now())
+    expect(run.matrix.columns.map((c) => [c.state, c.problem, c.results.length])).toEqual([
+      ['lab-failed', 'the lab went away during the run: the guest kernel locked up (soft lockup: CPU#0 in runc:321 for 48 s); see guest-console.log', 0],
+    ])
+    expect(run.matrix.failed).toBe(true)
+    await fs.rm(tmp, { recursive: true, force: true })
+  })
 })

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { labGonePrefix } from '../lab-gone'
 import { generateReport } from '../report/generate'
 import { isPinned, type ConformanceArgs } from './conformance-args'
 import type { KernelToRun } from './fetch-kernels'
@@ -76,7 +77,8 @@ async function runOne(k: KernelToRun, args: ConformanceArgs, reportsRoot: string
   }
   await fs.writeFile(path.join(dir, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`)
   const { passed, failed, skipped } = progress.counts
-  if (!results || results.length === 0) {
+  // A guest that went away mid-run spoiled every result after it: the column says so and counts none.
+  if (!results || results.length === 0 || run.labError?.startsWith(labGonePrefix)) {
     const problem = run.labError ?? `the suites wrote no results (vitest exited with ${run.exitCode})`
     progress.line(`could not be booted or run: ${problem}`)
     return { ...base, state: 'lab-failed', problem, kernel, ...links, timings, seconds }

@@ -71,7 +71,7 @@ function runsWith(outcomes: (string[] | undefined)[]): void {
     i++
     writeRun(s.dir, i, outcomes[i - 1])
     outcomes[i - 1]?.forEach((state, k) => s.progress.event({ event: 'test', file, titles: ['NAT', tests[k]], state: state as 'passed' | 'failed' }))
-    if (i === 2 && labGoneAfterRun2) labGone = 'qemu exited'
+    if (i === labGoneDuringRun) labGone = 'the guest kernel locked up (soft lockup: CPU#0 in runc:321 for 48 s)'
     return {
       exitCode: outcomes[i - 1] ? 0 : 2,
       phases: [{ phase: 'lab ready', seconds: 2 }],
@@ -81,14 +81,14 @@ function runsWith(outcomes: (string[] | undefined)[]): void {
     }
   })
 }
-let labGoneAfterRun2 = false
+let labGoneDuringRun: number | undefined
 
 beforeEach(() => {
   reports = mkdtempSync(path.join(os.tmpdir(), 'lvs-repeat-'))
   stopped = false
   lines = []
   labGone = undefined
-  labGoneAfterRun2 = false
+  labGoneDuringRun = undefined
   holdLab.mockReset().mockImplementation(async (s: { dir: string }) => {
     mkdirSync(path.join(s.dir, 'lab'), { recursive: true })
     writeFileSync(
@@ -166,17 +166,36 @@ describe('runRepeated', () => {
     expect(lines.at(-2)).toMatch(/done: 2 runs of 2 in \d+ s; checks 1 passed in every run, 0 failed, 0 skipped, 1 flaky$/)
   })
 
-  it('a run that writes no results is recorded and the next still runs; a lab that went away ends the runs', async () => {
-    labGoneAfterRun2 = true
+  it('a run that writes no results is recorded and the next still runs', async () => {
     runsWith([['passed', 'passed'], undefined, ['passed', 'passed']])
+    const column = await runRepeated(spec(3))
+    expect(runKernel).toHaveBeenCalledTimes(3)
+    expect(column.runProblems).toEqual(['run 2/3: LVS_LAB=docker, but no Docker engine answers'])
+    expect(column.results.map((r) => r.tally)).toEqual([
+      { passed: 2, failed: 0, skipped: 0 },
+      { passed: 2, failed: 0, skipped: 0 },
+    ])
+  })
+
+  it("a lab that goes away during a run: none of that run counts (its failures are the lab's), the runs end, the matrix fails", async () => {
+    labGoneDuringRun = 2
+    runsWith([
+      ['passed', 'passed'],
+      ['passed', 'failed'],
+      ['passed', 'passed'],
+    ])
     const column = await runRepeated(spec(4))
     expect(runKernel).toHaveBeenCalledTimes(2)
-    expect(column.runProblems).toEqual(['run 2/4: LVS_LAB=docker, but no Docker engine answers', 'runs 3 to 4 of 4 did not run: the lab went away (qemu exited)'])
+    expect(column.runProblems).toEqual([
+      'run 2/4: the lab went away during the run: the guest kernel locked up (soft lockup: CPU#0 in runc:321 for 48 s); none of its results is counted',
+    ])
     expect(column.results.map((r) => r.tally)).toEqual([
       { passed: 1, failed: 0, skipped: 0 },
       { passed: 1, failed: 0, skipped: 0 },
     ])
-    expect(buildMatrix([column], []).failed).toBe(true)
+    const m = buildMatrix([column], [])
+    expect(m.rows.map((r) => r.verdict)).toEqual(['passed', 'passed'])
+    expect(m.failed).toBe(true)
   })
 
   it('a lab that cannot start is a kernel that did not run', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { generateReport } from '../report/generate'
 import type { KernelToRun } from './fetch-kernels'
 import { holdLab } from './held-lab'
+import { asLabGone } from '../lab-gone'
 import { readKernelIdentity, readRunResults } from './kernel-results'
 import { mergeAllureResults } from './merge-allure'
 import { isFlaky, mergeRuns } from './merge-runs'
@@ -91,8 +92,14 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
       vitestArgs: spec.vitestArgs,
       progress,
     })
-    runDirs.push(runDir)
     runTimings.push({ phase: `run ${i}/${repeat}`, seconds: run.seconds })
+    const goneDuring = held.gone()
+    if (goneDuring) {
+      runProblems.push(`run ${i}/${repeat}: ${asLabGone(goneDuring)}; none of its results is counted`)
+      progress.line(asLabGone(goneDuring))
+      break
+    }
+    runDirs.push(runDir)
     suites += Math.max(0, run.seconds - labOverhead(run.phases))
     fileErrors.push(...progress.fileErrors.map((f) => `run ${i}/${repeat}: ${f}`))
     if (!(await exists(path.join(runDir, 'vitest.json')))) {

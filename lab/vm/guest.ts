@@ -6,6 +6,7 @@ import { LabError } from '../errors'
 import { onInterrupt } from '../host/interrupts'
 import { say } from '../progress'
 import type { FetchedKernel } from '../kernel/fetch-kernel'
+import { LockupWatch } from './lockup-watch'
 
 export interface GuestSpec {
   kernel: FetchedKernel
@@ -25,7 +26,10 @@ export interface GuestSpec {
 /** A QEMU process running the lab guest; dockerd inside answers on 127.0.0.1:port. */
 export class RunningGuest {
   private exited: Promise<number | null>
+  private stopping = false
   readonly bootMarks: string[] = []
+  /** Why the guest was killed from here without being asked to stop: its kernel locked up. */
+  wedged?: string
 
   constructor(
     readonly spec: GuestSpec,
@@ -43,8 +47,30 @@ export class RunningGuest {
     return this.qemu.pid
   }
 
+  /**
+   * Settles, with the one line that says why, if the guest goes away without being stopped:
+   * its kernel locked up (killed here, so that the run fails at once instead of at every
+   * Docker call's timeout) or qemu exited. Never settles for a guest that was stopped.
+   */
+  get gone(): Promise<string> {
+    return this.exited.then((code) =>
+      this.stopping
+        ? new Promise<string>(() => undefined)
+        : `${this.wedged ?? `the lab guest exited (${this.stderrLine() ?? `qemu exited with ${code}`})`}; see ${this.spec.consoleLog}`,
+    )
+  }
+
+  private stderrLine(): string | undefined {
+    return this.stderr
+      .join('')
+      .trim()
+      .split('\n')
+      .find((l) => l.trim())
+  }
+
   /** Stops dockerd and powers off from inside, so the writable disk is left consistent. */
   async poweroff(timeoutMs = 120_000): Promise<void> {
+    this.stopping = true
     this.qemu.stdin?.write('poweroff\n')
     const timer = setTimeout(() => this.kill(), timeoutMs)
     await this.exited
@@ -56,6 +82,7 @@ export class RunningGuest {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true
     this.kill()
     await this.exited
   }
@@ -66,12 +93,7 @@ export class RunningGuest {
     void this.exited.then(() => (gone = true))
     while (Date.now() < deadline) {
       if (gone) {
-        const why =
-          this.stderr
-            .join('')
-            .trim()
-            .split('\n')
-            .find((l) => l.trim()) ?? `qemu exited with ${this.qemu.exitCode}`
+        const why = this.wedged ?? this.stderrLine() ?? `qemu exited with ${this.qemu.exitCode}`
         throw new LabError(`the lab guest stopped while booting (${why})`, `see ${this.spec.consoleLog}`)
       }
       const fatal = this.bootMarks.find((m) => m.includes('FATAL'))
@@ -143,12 +165,19 @@ export function bootGuest(spec: GuestSpec): RunningGuest {
   const guest = new RunningGuest(spec, qemu, stderr)
   const log = createWriteStream(spec.consoleLog)
   let partial = ''
+  const lockups = new LockupWatch()
   qemu.stdout!.on('data', (chunk: Buffer) => {
     log.write(chunk)
     partial += chunk.toString()
     const lines = partial.split('\n')
     partial = lines.pop() ?? ''
     for (const line of lines) {
+      const wedged = lockups.feed(line)
+      if (wedged && !guest.wedged) {
+        guest.wedged = wedged
+        say(`guest: ${wedged}: stopping it`)
+        guest.kill()
+      }
       const m = /lab: (.*)/.exec(line)
       if (m) {
         guest.bootMarks.push(m[1].trim())

@@ -51,9 +51,11 @@ const test = topologyTest(drTopology).extend<{
 })
 
 /** The article's three commands on a cleared table, with the mode's forwarding flag. */
-async function setUpService(lab: Lab, port: number, forward: '-g' | '-i' = '-g') {
-  await lab.director.ipvsadm('-C', `-A ${service(port)} -s rr`, ...realServerAddresses.map((rip) => `-a ${service(port)} -r ${rip}:${port} ${forward}`))
-}
+const articleService = (port: number, forward: '-g' | '-i' = '-g') => [
+  '-C',
+  `-A ${service(port)} -s rr`,
+  ...realServerAddresses.map((rip) => `-a ${service(port)} -r ${rip}:${port} ${forward}`),
+]
 
 /** The client and the director, watched while the requests and the arping run. */
 const drWatch = (lab: Lab, port = articlePort) => [
@@ -88,16 +90,15 @@ function arpCheck(lab: Lab, run: Observation) {
 let articleRun: Promise<Observation> | undefined
 function theArticleRun(lab: Lab): Promise<Observation> {
   if (!articleRun) {
-    articleRun = setUpService(lab, articlePort).then(() => observe(lab, articlePort, requests, drWatch(lab), { arping: true, counters: true }))
+    articleRun = observe(lab, articlePort, requests, drWatch(lab), { arping: true, counters: true, service: articleService(articlePort) })
     return articleRun
   }
   return articleRun.then(async (run) => (await run.attach(), run))
 }
 
 describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers answer from the VIP', () => {
-  test('ipvsadm -Ln shows TCP 172.16.100.200:80 rr with both real servers as Route, weight 1', async ({ director, realServers, client, net }) => {
-    await setUpService({ director, realServers, client, net }, articlePort)
-    const list = await director.list()
+  test('ipvsadm -Ln shows TCP 172.16.100.200:80 rr with both real servers as Route, weight 1', async ({ director }) => {
+    const list = await director.ipvsadmThenList(...articleService(articlePort))
     await evidence('ipvsadm -Ln', list.text)
     await expectPass(serviceIsListed(list.data, vip, realServerAddresses, 'Route'))
   })
@@ -126,8 +127,9 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
     const lab = { director, realServers, client, net }
     const [node1] = realServers
     const port = net.freshPort()
-    await director.ipvsadm('-C', `-A ${service(port)} -s rr`, `-a ${service(port)} -r ${node1!.address()}:8080 -g`)
-    const run = await observe(lab, port, 2, [{ node: node1!, filter: 'tcp' }])
+    const run = await observe(lab, port, 2, [{ node: node1!, filter: 'tcp' }], {
+      service: ['-C', `-A ${service(port)} -s rr`, `-a ${service(port)} -r ${node1!.address()}:8080 -g`],
+    })
     await expectPass(portNotRemapped(vip, port, node1!.name, run.captures.get(node1!)!, run.exchanges))
   })
 
@@ -135,8 +137,7 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
     test('arp_ignore=0 on lvs-node-1: two MACs answer ARP for the VIP, the ARP-silence check fails', async ({ director, realServers, client, net, arpAnswering: _ }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
-      await setUpService(lab, port)
-      await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true })))
+      await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true, service: articleService(port) })))
     })
 
     test('the ARP sysctls on lo only, not on all: the larger value (0) rules eth0, the ARP-silence check fails', async ({
@@ -148,17 +149,15 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
     }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
-      await setUpService(lab, port)
       const current = await node1.sh(`sysctl ${Object.keys(arpSilenceSysctls).join(' ')} net.ipv4.conf.eth0.arp_ignore net.ipv4.conf.eth0.arp_announce`)
       await evidence('lvs-node-1 ARP sysctls', current)
-      await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true })))
+      await expectFail(arpCheck(lab, await observe(lab, port, 2, drWatch(lab, port), { arping: true, service: articleService(port) })))
     })
 
     test("the VIP missing from lvs-node-1's lo: its requests go unanswered, the rr check fails", async ({ director, realServers, client, net, vipMissing: _ }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
-      await setUpService(lab, port)
-      const run = await observe(lab, port, controlRequests, [])
+      const run = await observe(lab, port, controlRequests, [], { service: articleService(port) })
       await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
     })
 
@@ -171,16 +170,16 @@ describe('DR mode: lvs-node-0 rewrites the destination MAC, the real servers ans
     }) => {
       const lab = { director, realServers, client, net }
       const port = net.freshPort()
-      await setUpService(lab, port)
-      await expectFail(replyPath(lab, await observe(lab, port, controlRequests, drWatch(lab, port), { counters: true })))
+      await expectFail(replyPath(lab, await observe(lab, port, controlRequests, drWatch(lab, port), { counters: true, service: articleService(port) })))
     })
 
     test('RIP:8080 with -m instead of -g: the director rewrites the port to 8080, the port check fails', async ({ director, realServers, client, net }) => {
       const lab = { director, realServers, client, net }
       const [node1] = realServers
       const port = net.freshPort()
-      await director.ipvsadm('-C', `-A ${service(port)} -s rr`, `-a ${service(port)} -r ${node1!.address()}:8080 -m`)
-      const run = await observe(lab, port, 2, [{ node: node1!, filter: 'tcp' }])
+      const run = await observe(lab, port, 2, [{ node: node1!, filter: 'tcp' }], {
+        service: ['-C', `-A ${service(port)} -s rr`, `-a ${service(port)} -r ${node1!.address()}:8080 -m`],
+      })
       await expectFail(portNotRemapped(vip, port, node1!.name, run.captures.get(node1!)!, run.exchanges))
     })
   })
@@ -207,8 +206,7 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
   }) => {
     const lab = { director, realServers, client, net }
     const port = net.freshPort()
-    await setUpService(lab, port, '-i')
-    const run = await observe(lab, port, requests, tunnelWatch(lab), { counters: true })
+    const run = await observe(lab, port, requests, tunnelWatch(lab), { counters: true, service: articleService(port, '-i') })
     await expectPass(serviceIsListed(run.list.data, vip, realServerAddresses, 'Tunnel', port))
     await expectPass(roundRobin(run.exchanges, run.listedOrder, requests))
     await expectPass(tunnelCheck(lab, run))
@@ -223,8 +221,7 @@ describe('TUN mode (-i): the director wraps requests in IP-in-IP, the real serve
   }) => {
     const lab = { director, realServers, client, net }
     const port = net.freshPort()
-    await setUpService(lab, port, '-i')
-    const run = await observe(lab, port, controlRequests, tunnelWatch(lab), { counters: true })
+    const run = await observe(lab, port, controlRequests, tunnelWatch(lab), { counters: true, service: articleService(port, '-i') })
     await expectFail(tunnelCheck(lab, run))
     await expectFail(roundRobin(run.exchanges, run.listedOrder, controlRequests))
   })

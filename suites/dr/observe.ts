@@ -47,16 +47,24 @@ export interface Observation {
  * the captures listening, N requests and optionally an arping from the client, then the
  * settled counters.
  */
-export function observe(lab: Lab, port: number, requests: number, watch: Watch[], options: { arping?: boolean; counters?: boolean } = {}): Promise<Observation> {
+export interface ObserveOptions {
+  arping?: boolean
+  counters?: boolean
+  /** ipvsadm invocations that set the service up, in the round trip that then proves the start quiet. */
+  service?: string[]
+}
+
+export function observe(lab: Lab, port: number, requests: number, watch: Watch[], options: ObserveOptions = {}): Promise<Observation> {
   const watching = watch.map((w) => w.node.name).join(', ') || 'no capture'
   return timed(lab.net.timings, `observe: ${requests} requests (${watching}${options.counters ? ', counters' : ''})`, () => observeOnce(lab, port, requests, watch, options))
 }
 
-async function observeOnce(lab: Lab, port: number, requests: number, watch: Watch[], { arping = false, counters = false }): Promise<Observation> {
+async function observeOnce(lab: Lab, port: number, requests: number, watch: Watch[], { arping = false, counters = false, service = [] }: ObserveOptions): Promise<Observation> {
   const { director, client, realServers } = lab
-  // The director proves the start quiet first; then each node flushes its neighbours and starts its capture in one round trip.
+  // The director sets the service up and proves the start quiet in one round trip; then each node flushes its neighbours and starts its capture in one.
   const scope = { vip, ports: [port] }
-  const quiet = parseQuietStart(scope, await director.sh(`ip neigh flush all\n${quietStartScript(scope)}`))
+  const setUp = service.map((args) => `ipvsadm ${args}`)
+  const quiet = parseQuietStart(scope, await director.sh([...setUp, 'ip neigh flush all', quietStartScript(scope)].join('\n')))
   const nodes: LabNode[] = [director, client, ...realServers]
   const [running] = await Promise.all([
     Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter, { before: w.node === director ? '' : 'ip neigh flush all' }))),
