@@ -92,6 +92,16 @@ describe('buildMatrix', () => {
     expect(m.rows[1].cells[0]).toMatchObject({ state: 'known', reason: 'not on this kernel', differs: false })
   })
 
+  it("a skip the pre-boot check explains (the kernel's own package lacks the scheduler) shows why and passes, registered or not", () => {
+    const note = 'this kernel has no sh scheduler (CONFIG_IP_VS_SH is not set), so its checks cannot run'
+    const m = buildMatrix([column('linux-image-own.deb', withOutcome(real, 1, 'skipped', note)), column('trixie', real)], [])
+    expect(m.failed).toBe(false)
+    expect(m.rows[1].cells[0]).toMatchObject({ state: 'known', reason: note, differs: false })
+    // Any other skip that differs is still a difference nobody explained.
+    const other = buildMatrix([column('linux-image-own.deb', withOutcome(real, 1, 'skipped', 'ipvsadm refused -s sh')), column('trixie', real)], [])
+    expect(other.failed).toBe(true)
+  })
+
   it('fails when a registered kernel does not behave as registered', () => {
     const m = buildMatrix([column('bullseye', real), column('trixie', real)], [twos])
     expect(m.failed).toBe(true)
