@@ -22,6 +22,8 @@ export interface KernelRunSpec {
   dockerHost?: string
   /** ... and what its pre-boot check found missing: the run's engine is that lab, whose kernel it cannot check itself. */
   missingSchedulers?: LabInfo['missingSchedulers']
+  /** The held lab's kernel (`uname -r`), booted and checked by the matrix: the run need not probe the engine for IPVS. */
+  heldKernel?: string
   /** The matrix already resolved and downloaded this kernel (and refreshed it if asked). */
   prefetched: boolean
   vitestArgs: string[]
@@ -59,6 +61,7 @@ export async function runKernel(spec: KernelRunSpec): Promise<KernelRunOutcome> 
   if (spec.record) env.LVS_KERNEL_RECORD = spec.record
   if (spec.dockerHost) Object.assign(env, { LVS_LAB: 'docker', DOCKER_HOST: spec.dockerHost })
   if (spec.missingSchedulers) env.LVS_MISSING_SCHEDULERS = JSON.stringify(spec.missingSchedulers)
+  if (spec.heldKernel) env.LVS_HELD_KERNEL = spec.heldKernel
   // One look-up per kernel and run: the guest uses what the matrix fetched before the first boot.
   if (spec.prefetched) delete env.LVS_KERNEL_REFRESH
   // setpriv's parent-death signal: if the matrix dies hard, the run (and through it its qemu) stops too.

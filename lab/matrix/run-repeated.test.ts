@@ -96,7 +96,7 @@ beforeEach(() => {
       JSON.stringify({ mode: 'vm', kernelRelease: '6.1.0-57-cloud-amd64', kernelPackage: 'linux-image-6.1.0-57-cloud-amd64', kernelPackageVersion: '6.1.192-2', accel: 'tcg' }),
     )
     return {
-      info: { dockerHost: 'tcp://127.0.0.1:40123' },
+      info: { dockerHost: 'tcp://127.0.0.1:40123', kernelRelease: '6.1.0-57-cloud-amd64' },
       phases: [{ phase: 'boot (tcg) until dockerd answers', seconds: 15 }],
       gone: () => labGone,
       stop: async () => void (stopped = true),
@@ -118,10 +118,11 @@ describe('runRepeated', () => {
     ])
     const column = await runRepeated(spec(3))
     expect(holdLab).toHaveBeenCalledTimes(1)
-    expect(runKernel.mock.calls.map(([s]) => [path.relative(reports, s.dir), s.dockerHost, s.forceVm])).toEqual([
-      ['kernels/bookworm/runs/1', 'tcp://127.0.0.1:40123', false],
-      ['kernels/bookworm/runs/2', 'tcp://127.0.0.1:40123', false],
-      ['kernels/bookworm/runs/3', 'tcp://127.0.0.1:40123', false],
+    // Each run is told the kernel the held lab booted: it does not probe the engine again.
+    expect(runKernel.mock.calls.map(([s]) => [path.relative(reports, s.dir), s.dockerHost, s.forceVm, s.heldKernel])).toEqual([
+      ['kernels/bookworm/runs/1', 'tcp://127.0.0.1:40123', false, '6.1.0-57-cloud-amd64'],
+      ['kernels/bookworm/runs/2', 'tcp://127.0.0.1:40123', false, '6.1.0-57-cloud-amd64'],
+      ['kernels/bookworm/runs/3', 'tcp://127.0.0.1:40123', false, '6.1.0-57-cloud-amd64'],
     ])
     expect(stopped).toBe(true)
     expect(column).toMatchObject({

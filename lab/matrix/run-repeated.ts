@@ -88,6 +88,7 @@ export async function runRepeated(spec: RepeatSpec): Promise<KernelColumn> {
       forceVm: false,
       dockerHost: held.info.dockerHost,
       missingSchedulers: held.info.missingSchedulers,
+      heldKernel: held.info.kernelRelease,
       prefetched: true,
       vitestArgs: spec.vitestArgs,
       progress,
