@@ -1,5 +1,6 @@
 import type Docker from 'dockerode'
 import { labLabel } from './labels'
+import { removeLabNetwork } from './remove-network'
 
 /** Removes every lab container and network left on an engine, from this run or an earlier one. */
 export async function sweepLab(docker: Docker): Promise<{ containers: number; networks: number }> {
@@ -14,13 +15,7 @@ export async function sweepLab(docker: Docker): Promise<{ containers: number; ne
     ),
   )
   const networks = await docker.listNetworks({ filters })
-  await Promise.all(
-    networks.map((n) =>
-      docker
-        .getNetwork(n.Id)
-        .remove()
-        .catch(() => undefined),
-    ),
-  )
+  // A network that stays would take its subnet from the next topology: that is a lab error, said here.
+  await Promise.all(networks.map((n) => removeLabNetwork(docker.getNetwork(n.Id), n.Name)))
   return { containers: containers.length, networks: networks.length }
 }
