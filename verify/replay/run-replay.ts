@@ -10,6 +10,8 @@ import { parseIpvsList } from '../../lab/ipvs/parse-list'
 import { parseIpvsTimeout } from '../../lab/ipvs/parse-timeout'
 import type { LabInfo } from '../../lab/lab-info'
 import type { Topology } from '../../topologies/topology'
+import { parseCheckerStates } from '../keepalived/checker-states'
+import { checkerStateScript } from '../keepalived/keepalived-script'
 import { readRulesTable, type RulesTable } from '../rules/rules-table'
 import { judgeService, type SharedObservation } from './judge-service'
 import { parseProgramming, programmingScript, type DirectorInput } from './program-director'
@@ -47,15 +49,21 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const net = await run.up(plan.topology)
   const { director, client, timings } = net
   const servers = new Map(net.realServers.map((rs) => [rs.name, rs]))
-  say('replay: programming the director (iptables-restore, sysctl, ipvsadm -R) and the real servers')
+  const keepalived = run.director.keepalived !== undefined
+  say(`replay: programming the director (iptables-restore, sysctl, ${keepalived ? "keepalived's checker" : 'ipvsadm -R'}) and the real servers`)
   const [programmed] = await timed(timings, 'programming the director and the real servers', () =>
-    Promise.all([director.run(programmingScript(run.director)), ...plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p))]),
+    Promise.all([director.run(programmingScript(run.director)), ...plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p, keepalived))]),
   )
   const steps = parseProgramming(programmed.stdout)
   const output = (name: string) => steps.get(name)?.output ?? ''
   const saved = output('ipvsadm -S -n')
   const programming: Evidence[] = [
-    { name: 'ipvsadm -R < the file', text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}` },
+    keepalived
+      ? {
+          name: 'keepalived --check < the file (its log up to the table programmed)',
+          text: `${output('keepalived --check')}--- exit ${steps.get('keepalived --check')?.exitCode ?? '?'} (0: programmed)\n${output('keepalived log')}`,
+        }
+      : { name: 'ipvsadm -R < the file', text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}` },
     ...(run.director.mangle
       ? [
           {
@@ -71,6 +79,7 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   ]
   const table = parseIpvsList(output('ipvsadm -Ln --nosort'))
   const timeouts = parseIpvsTimeout(output('ipvsadm -L --timeout'))
+  const health = keepalived ? await timed(timings, "keepalived's health checkers, until each had a result", () => checkersRan(director, say)) : undefined
 
   const watch = captureWatch(plan, net)
   const allClients = plan.services.flatMap((s) => s.clients)
@@ -100,9 +109,11 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
     macs,
     directorAddress: plan.director,
     tcpFin: timeouts.tcpFin,
+    ...(health && { health: { states: health.states, table: health.table } }),
   }
   const common: Evidence[] = [
     { name: 'starting state', text: startingState },
+    ...(health?.evidence ?? []),
     { name: `ipvsadm -Ln --stats --exact after every service's traffic (settled after ${stats.waitedSeconds.toFixed(1)} s)`, text: stats.text },
     ...stopped.map((c) => ({ name: `capture summary: ${c.description}`, text: summarizeCapture(c, macs) })),
   ]
@@ -121,6 +132,31 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
     timings,
     failed: services.reduce((n, s) => n + s.verdicts.filter((v) => v.failures.length > 0).length, 0),
   }
+}
+
+/** keepalived's checkers get this long for a first result each: warmup (delay_loop), connect_timeout and a retry. */
+const CHECKERS_LIMIT_SECONDS = 60
+
+/**
+ * Waits, in the director, until every health checker of the keepalived.conf has had a result,
+ * then reads their state (SIGUSR1), the table they left and keepalived's log since its dump.
+ */
+async function checkersRan(director: RunningTopology['director'], say: (line: string) => void) {
+  say("replay: waiting for keepalived's health checkers to have a result each")
+  const out = await director.run(checkerStateScript(CHECKERS_LIMIT_SECONDS), (CHECKERS_LIMIT_SECONDS + 30) * 1000, { readOnly: true })
+  const parts = parseProgramming(out.stdout)
+  const text = (name: string) => parts.get(name)?.output ?? ''
+  const states = parseCheckerStates(text('checker state'))
+  const ran = parts.get('checker state')?.exitCode === 0
+  const evidence: Evidence[] = [
+    {
+      name: `keepalived's checkers (SIGUSR1, ${states.length} checkers${ran ? ', each had a result' : `, not all had a result within ${CHECKERS_LIMIT_SECONDS} s`})`,
+      text: states.map((c) => `${c.service} -> ${c.address}:${c.port} ${c.method}: ${c.hasRun ? (c.up ? 'up' : 'DOWN') : 'no result yet'}`).join('\n'),
+    },
+    { name: "ipvsadm -Ln --nosort once keepalived's checkers had run", text: text('ipvsadm -Ln --nosort') },
+    { name: "keepalived's log after its dump", text: text('keepalived log') },
+  ]
+  return { states, table: parseIpvsList(text('ipvsadm -Ln --nosort')), evidence }
 }
 
 /**
@@ -142,7 +178,7 @@ function captureWatch(plan: ReplayPlan, net: RunningTopology): Array<{ node: Lab
  * relaxed: decapsulated packets arrive on tunl0 from a client routed via eth0), and a UDP
  * responder per UDP port, bound to each VIP on a DR or TUN server (it must answer from the VIP).
  */
-async function setUpRealServer(node: RealServer, p: PlannedRealServer): Promise<void> {
+async function setUpRealServer(node: RealServer, p: PlannedRealServer, answersDns: boolean): Promise<void> {
   if (p.withheld) return
   if (p.vipsOnTunnel.length)
     await node.sh(
@@ -151,5 +187,5 @@ async function setUpRealServer(node: RealServer, p: PlannedRealServer): Promise<
       ),
     )
   const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel]
-  for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind)
+  for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind, { answersDns })
 }
