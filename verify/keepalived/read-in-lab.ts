@@ -35,6 +35,8 @@ const CHECKER_RESULT = ['programmed', 'ended', 'timed out'] as const
  * real servers that are not there.
  */
 export async function readKeepalivedInLab(lab: LabInfo, conf: string): Promise<LabReading> {
+  // testcontainers reads these when it first talks to Docker (as bringUp sets them); the lab has no Ryuk image
+  process.env.DOCKER_HOST = lab.dockerHost
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true'
   const docker = dockerClient(lab.dockerHost)
   const timings: Timings = []
