@@ -176,7 +176,8 @@ function captureWatch(plan: ReplayPlan, net: RunningTopology): Array<{ node: Lab
 /**
  * What the topology's spec cannot say: the VIP on tunl0 for TUN (with reverse-path filtering
  * relaxed: decapsulated packets arrive on tunl0 from a client routed via eth0), and a UDP
- * responder per UDP port, bound to each VIP on a DR or TUN server (it must answer from the VIP).
+ * responder per UDP port, bound to each VIP on a DR or TUN server (it must answer from the VIP);
+ * for a keepalived.conf one that answers DNS_CHECK's queries too (real-server.ts serveUdp).
  */
 async function setUpRealServer(node: RealServer, p: PlannedRealServer, answersDns: boolean): Promise<void> {
   if (p.withheld) return
@@ -186,6 +187,7 @@ async function setUpRealServer(node: RealServer, p: PlannedRealServer, answersDn
         '\n',
       ),
     )
-  const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel]
+  // keepalived's checkers probe the server at its own address: a DR or TUN server answers there too
+  const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel, ...(answersDns ? [p.address] : [])]
   for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind, { answersDns })
 }
