@@ -61,17 +61,29 @@ describe('readConfiguration', () => {
     await expect(rejected).rejects.toThrow("keepalived v2.2.7 (/usr/sbin/keepalived, on this host) rejects k.conf: (k.conf: Line 3) Unknown keyword 'bogus' (and 1 more)")
     // without one on the host, the lab's keepalived judges it, and a lab that cannot start says so in its own line
     const said: string[] = []
-    const byLab = readConfiguration('k.conf', conf, (l) => said.push(l), readers({ find: () => undefined, lab: async () => labReading(5, "(k.conf: Line 3) Unknown keyword 'bogus'\n") }))
+    const byLab = readConfiguration(
+      'k.conf',
+      conf,
+      (l) => said.push(l),
+      readers({ find: () => undefined, lab: async () => labReading(5, "(k.conf: Line 3) Unknown keyword 'bogus'\n") }),
+    )
     await expect(byLab).rejects.toThrow("keepalived v2.2.7 in the lab's director (kernel 6.1.0-57-cloud-amd64) rejects k.conf: (k.conf: Line 3) Unknown keyword 'bogus'")
     expect(said).toEqual([expect.stringMatching(/^verify: this host has no keepalived: k.conf is read by the lab's/)])
-    const noLab = readConfiguration('k.conf', conf, () => {}, readers({ find: () => undefined, lab: () => Promise.reject(new LabError('no Docker engine and no cache', 'run as root')) }))
+    const noLab = readConfiguration(
+      'k.conf',
+      conf,
+      () => {},
+      readers({ find: () => undefined, lab: () => Promise.reject(new LabError('no Docker engine and no cache', 'run as root')) }),
+    )
     await expect(noLab).rejects.toThrow(LabError)
   })
 
   it("reads the table from the lab's keepalived when the host has none, saying so and how long it took", async () => {
     const said: string[] = []
     const r = await readConfiguration('k.conf', conf, (l) => said.push(l), readers({ find: () => undefined }))
-    expect(r.readBy).toMatch(/^keepalived v2\.2\.7 in the lab's director \(kernel 6\.1\.0-57-cloud-amd64\) \(this host has none\), --config-test: no complaint: its checker programmed IPVS there, read back with ipvsadm -S -n, in [\d.]+ s \(lab start 21\.4 s/)
+    expect(r.readBy).toMatch(
+      /^keepalived v2\.2\.7 in the lab's director \(kernel 6\.1\.0-57-cloud-amd64\) \(this host has none\), --config-test: no complaint: its checker programmed IPVS there, read back with ipvsadm -S -n, in [\d.]+ s \(lab start 21\.4 s/,
+    )
     expect(r.keepalived?.test).toBeUndefined()
     expect(r.keepalived?.unplaced).toEqual([])
   })

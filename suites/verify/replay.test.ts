@@ -207,14 +207,16 @@ function keepalivedReplayOf(conf: string, mangle: string | undefined, lab: LabIn
 
 /** A table as a list of `service: server weight` lines, to compare two readings of one farm. */
 const farmOf = (t: RulesTable) =>
-  t.services.flatMap((s) => s.realServers.map((rs) => `${serviceName(s)} ${s.scheduler}${s.persistent ? ` -p ${s.persistent}` : ''}: ${rs.address}:${rs.port} ${rs.forward} ${rs.weight}`)).sort()
+  t.services
+    .flatMap((s) => s.realServers.map((rs) => `${serviceName(s)} ${s.scheduler}${s.persistent ? ` -p ${s.persistent}` : ''}: ${rs.address}:${rs.port} ${rs.forward} ${rs.weight}`))
+    .sort()
 
 describe("web-farm.keepalived.conf replayed on the lab: keepalived's checker programs the director, its health checkers run against the real servers", () => {
   const conf = '../../examples/web-farm.keepalived.conf'
   const mangle = '../../examples/web-farm.mangle'
 
   labTest(
-    "keepalived programs the table of web-farm.rules; every health checker finds its server up, and every check of every service holds",
+    'keepalived programs the table of web-farm.rules; every health checker finds its server up, and every check of every service holds',
     { timeout: replayTimeout },
     async ({ lab, topologies }) => {
       const k = await keepalivedReplayOf(conf, mangle, lab, topologies)
@@ -230,7 +232,7 @@ describe("web-farm.keepalived.conf replayed on the lab: keepalived's checker pro
     },
   )
 
-  labTest("ipvsadm -S -n of the table keepalived programmed loses only its lvs_timeouts (line 7)", { timeout: replayTimeout }, async ({ lab, topologies }) => {
+  labTest('ipvsadm -S -n of the table keepalived programmed loses only its lvs_timeouts (line 7)', { timeout: replayTimeout }, async ({ lab, topologies }) => {
     const k = await keepalivedReplayOf(conf, mangle, lab, topologies)
     await evidence('ipvsadm -S -n', k.result.roundTrip.saved)
     await evidence('differences', k.result.roundTrip.differences)
@@ -243,16 +245,12 @@ describe('negative control: a keepalived.conf whose health checker probes a port
   const lines = read(conf).split('\n')
   const lineOf = (block: string) => lines.findIndex((l) => l.trim() === `${block} {`) + 1
 
-  labTest(
-    '172.16.100.112 checked on 8444: keepalived takes it down, so health-checks, reached and rr-cycle must fail',
-    { timeout: replayTimeout },
-    async ({ lab, topologies }) => {
-      const k = await keepalivedReplayOf(conf, undefined, lab, topologies)
-      const replayed = k.result.services.find((s) => s.line === lineOf('virtual_server 172.16.100.201 8443'))!
-      await attach(k.result, replayed)
-      for (const kind of ['health-checks', 'reached', 'rr-cycle'] as const) await expectFail(ofKind(replayed, kind))
-    },
-  )
+  labTest('172.16.100.112 checked on 8444: keepalived takes it down, so health-checks, reached and rr-cycle must fail', { timeout: replayTimeout }, async ({ lab, topologies }) => {
+    const k = await keepalivedReplayOf(conf, undefined, lab, topologies)
+    const replayed = k.result.services.find((s) => s.line === lineOf('virtual_server 172.16.100.201 8443'))!
+    await attach(k.result, replayed)
+    for (const kind of ['health-checks', 'reached', 'rr-cycle'] as const) await expectFail(ofKind(replayed, kind))
+  })
 
   labTest('the HTTP_GET service of the same file, /health served: its health checkers and every other check hold', { timeout: replayTimeout }, async ({ lab, topologies }) => {
     const k = await keepalivedReplayOf(conf, undefined, lab, topologies)

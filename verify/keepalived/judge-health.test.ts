@@ -36,7 +36,9 @@ describe('healthChecked', () => {
     expect(down.failures).toEqual(['TCP_CHECK of 172.16.100.112:8443 failed: keepalived took the server down', '172.16.100.112:8443 is no longer in the table'])
     const inhibited = healthChecked(service, [state('172.16.100.112', { up: false })], listing(row('172.16.100.112', 0)))
     expect(inhibited.failures).toContain('172.16.100.112:8443 is at weight 0 in the table, the file gives it 1')
-    expect(healthChecked(service, [state('172.16.100.111', { hasRun: false })], listing(row('172.16.100.111'))).failures).toEqual(['TCP_CHECK of 172.16.100.111:8443 had no result yet'])
+    expect(healthChecked(service, [state('172.16.100.111', { hasRun: false })], listing(row('172.16.100.111'))).failures).toEqual([
+      'TCP_CHECK of 172.16.100.111:8443 had no result yet',
+    ])
     expect(healthChecked(service, [], listing('')).failures).toEqual(['keepalived reported no health checker for TCP 172.16.100.201:8443'])
   })
 })

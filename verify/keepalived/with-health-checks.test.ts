@@ -9,7 +9,7 @@ import { withHealthChecks } from './with-health-checks'
 const read = (p: string) => readFileSync(new URL(p, import.meta.url), 'utf8')
 
 describe('withHealthChecks', () => {
-  it("adds health-checks to the services whose virtual_server block holds a checker, and to no other", () => {
+  it('adds health-checks to the services whose virtual_server block holds a checker, and to no other', () => {
     const conf = `${read('../../examples/web-farm.keepalived.conf')}\nvirtual_server 172.16.100.203 80 {\n  lb_algo rr\n  lb_kind DR\n  real_server 172.16.100.131 80 {\n  }\n}\n`
     const saved = `${read('./__fixtures__/save-web-farm-keepalived-2.2.7-6.1.txt')}-A -t 172.16.100.203:80 -s rr\n-a -t 172.16.100.203:80 -r 172.16.100.131:80 -g -w 1\n`
     const outline = outlineKeepalived(conf)

@@ -7,8 +7,6 @@ import type { KeepalivedOutline } from './outline'
  * `health-checks` check (pure).
  */
 export function withHealthChecks(plan: ReplayPlan, outline: KeepalivedOutline): ReplayPlan {
-  const checked = new Set(
-    outline.virtualServers.filter((b) => outline.checkers.some((c) => c.within[0] === `virtual_server ${b.args}`.trim())).map((b) => b.line),
-  )
+  const checked = new Set(outline.virtualServers.filter((b) => outline.checkers.some((c) => c.within[0] === `virtual_server ${b.args}`.trim())).map((b) => b.line))
   return { ...plan, services: plan.services.map((s) => (checked.has(s.line) ? { ...s, checks: [...s.checks, 'health-checks'] } : s)) }
 }

@@ -63,7 +63,10 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
           name: 'keepalived --check < the file (its log up to the table programmed)',
           text: `${output('keepalived --check')}--- exit ${steps.get('keepalived --check')?.exitCode ?? '?'} (0: programmed)\n${output('keepalived log')}`,
         }
-      : { name: 'ipvsadm -R < the file', text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}` },
+      : {
+          name: 'ipvsadm -R < the file',
+          text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}`,
+        },
     ...(run.director.mangle
       ? [
           {
