@@ -18,7 +18,7 @@ describe('tableInConf', () => {
       ['UDP', 93, [100, 107]],
     ])
     // lvs_timeouts is where the timeouts come from: a save does not write them
-    expect(table.timeouts).toEqual({ ...keepalivedTimeouts, line: 7 })
+    expect(table.timeouts).toEqual({ ...keepalivedTimeouts, line: 7, setting: 'lvs_timeouts' })
   })
 
   it("keeps the kernel's timeouts without a line, takes the thresholds a save leaves out, and names what no block writes", () => {

@@ -57,7 +57,8 @@ export function tableInConf(programmed: ProgrammedTable, outline: KeepalivedOutl
     .sort((a, b) => a.line - b.line)
   const t = programmed.timeouts
   const changed = t.tcp !== KERNEL_TIMEOUTS.tcp || t.tcpFin !== KERNEL_TIMEOUTS.tcpFin || t.udp !== KERNEL_TIMEOUTS.udp
-  return { table: { services, refused: [], timeouts: { ...t, ...(changed && outline.timeoutsLine !== undefined && { line: outline.timeoutsLine }) } }, unplaced }
+  const timeouts = { ...t, setting: 'lvs_timeouts', ...(changed && outline.timeoutsLine !== undefined && { line: outline.timeoutsLine }) }
+  return { table: { services, refused: [], timeouts }, unplaced }
 }
 
 /** Whether a virtual_server block writes the service: `fwmark N`, or `address port` (and its protocol, when the block says one). */

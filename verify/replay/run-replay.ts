@@ -84,7 +84,7 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const timeouts = parseIpvsTimeout(output('ipvsadm -L --timeout'))
   const health = keepalived ? await timed(timings, "keepalived's health checkers, until each had a result", () => checkersRan(director, say)) : undefined
 
-  const watch = captureWatch(plan, net)
+  const watch = captureWatch(plan, net, keepalived)
   const allClients = plan.services.flatMap((s) => s.clients)
   const [quiet, captures] = await timed(timings, 'quiet start and captures', () =>
     Promise.all([director.sh(quietStartScript({ clients: allClients }), undefined, { readOnly: true }), Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter)))]),
@@ -167,12 +167,15 @@ async function checkersRan(director: RunningTopology['director'], say: (line: st
  * must reach the client from the real server's MAC, and never cross the director), TUN on
  * each TUN server (one IP-in-IP SYN per connection). NAT is judged by the counters alone.
  */
-function captureWatch(plan: ReplayPlan, net: RunningTopology): Array<{ node: LabNode; filter: string }> {
+function captureWatch(plan: ReplayPlan, net: RunningTopology, keepalived: boolean): Array<{ node: LabNode; filter: string }> {
   const judged = plan.services.filter((s) => s.checks.includes('reply-path'))
   const watch: Array<{ node: LabNode; filter: string }> = []
-  if (judged.some((s) => s.forward === 'Route')) watch.push({ node: net.client, filter: 'tcp' }, { node: net.director, filter: 'tcp' })
+  // keepalived's checkers talk TCP from the director to the servers all along: a capture taking
+  // them in never catches up when it stops, and they are no part of a reply path
+  const checkers = keepalived ? ` and not host ${plan.director}` : ''
+  if (judged.some((s) => s.forward === 'Route')) watch.push({ node: net.client, filter: 'tcp' }, { node: net.director, filter: `tcp${checkers}` })
   const tunnelled = new Set(judged.filter((s) => s.forward === 'Tunnel').flatMap((s) => s.servers.map((rs) => rs.address)))
-  for (const rs of net.realServers) if (tunnelled.has(rs.name)) watch.push({ node: rs, filter: 'tcp or ip proto 4' })
+  for (const rs of net.realServers) if (tunnelled.has(rs.name)) watch.push({ node: rs, filter: `(tcp${checkers}) or ip proto 4` })
   return watch
 }
 

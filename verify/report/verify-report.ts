@@ -38,8 +38,8 @@ export interface ReportedService {
 }
 
 /** Where the timeouts come from: a rules file's --set, a keepalived.conf's lvs_timeouts, or the kernel. */
-function timeoutsFrom(kind: Reading['kind'], t: Timeouts): string {
-  const setting = kind === 'keepalived.conf' ? 'lvs_timeouts' : '--set'
+function timeoutsFrom(t: Timeouts): string {
+  const setting = t.setting ?? '--set'
   return t.line ? `${setting} at line ${t.line}` : `the kernel's defaults (the file has no ${setting})`
 }
 
@@ -50,7 +50,7 @@ export function buildReport(args: VerifyArgs, reading: Reading, input: LintInput
     kind: reading.kind,
     readBy: reading.readBy,
     notes: reading.keepalived ? keepalivedNotes(reading.keepalived.outline) : [],
-    timeouts: { ...timeouts, from: timeoutsFrom(reading.kind, timeouts) },
+    timeouts: { ...timeouts, from: timeoutsFrom(timeouts) },
     services: input.table.services.map((svc) => ({
       name: serviceName(svc),
       line: svc.line,
