@@ -82,7 +82,7 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   ]
   const table = parseIpvsList(output('ipvsadm -Ln --nosort'))
   const timeouts = parseIpvsTimeout(output('ipvsadm -L --timeout'))
-  const health = keepalived ? await timed(timings, "keepalived's health checkers, until each had a result", () => checkersRan(director, say)) : undefined
+  const health = keepalived ? await timed(timings, "keepalived's checkers, a result each", () => checkersRan(director, say)) : undefined
 
   const watch = captureWatch(plan, net, keepalived)
   const allClients = plan.services.flatMap((s) => s.clients)
