@@ -83,7 +83,7 @@ export async function readConfiguration(file: string, text: string, say: (line: 
   const spent = lab.timings.map((t) => `${t.phase} ${t.seconds.toFixed(1)} s`).join(', ')
   const readBy = [
     checked,
-    `${by}${host ? '' : ` (this host has none), --config-test: ${complaints(lab.configTest)}`}: its checker programmed IPVS there, read back with ipvsadm -S -n, in ${seconds.toFixed(1)} s (${spent})`,
+    `${by}${host ? '' : ` (this host has none), --config-test: ${complaints(lab.configTest, 'that node')}`}: its checker programmed IPVS there, read back with ipvsadm -S -n, in ${seconds.toFixed(1)} s (${spent})`,
   ]
     .filter(Boolean)
     .join('; ')
@@ -100,8 +100,8 @@ function inFile(lab: LabReading, file: string): LabReading {
   return { ...lab, configTest: { ...t, messages: t.messages.map(named), aboutHost: t.aboutHost.map(named) } }
 }
 
-function complaints(t: ConfigTestVerdict): string {
-  return t.messages.length ? `only about this host: ${t.aboutHost.join('; ')}` : 'no complaint'
+function complaints(t: ConfigTestVerdict, where = 'this host'): string {
+  return t.messages.length ? `only about ${where}: ${t.aboutHost.join('; ')}` : 'no complaint'
 }
 
 function rejectUnlessAccepted(t: ConfigTestVerdict, by: string, file: string, command: string): void {
