@@ -51,8 +51,11 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const servers = new Map(net.realServers.map((rs) => [rs.name, rs]))
   const keepalived = run.director.keepalived !== undefined
   say(`replay: programming the director (iptables-restore, sysctl, ${keepalived ? "keepalived's checker" : 'ipvsadm -R'}) and the real servers`)
-  const [programmed] = await timed(timings, 'programming the director and the real servers', () =>
-    Promise.all([director.run(programmingScript(run.director)), ...plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p, keepalived))]),
+  const setUp = () => Promise.all(plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p, keepalived)))
+  // keepalived's checkers probe from the moment it starts: the servers serve first, or a first probe
+  // that finds no UDP responder yet takes a healthy server down
+  const [programmed] = await timed(timings, 'programming the director and the real servers', async () =>
+    keepalived ? [await setUp().then(() => director.run(programmingScript(run.director)))] : Promise.all([director.run(programmingScript(run.director)), setUp()]),
   )
   const steps = parseProgramming(programmed.stdout)
   const output = (name: string) => steps.get(name)?.output ?? ''
