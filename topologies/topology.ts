@@ -31,6 +31,8 @@ export interface HttpSpec {
   ports?: number[]
   /** https ports, served with a self-signed certificate the node makes for itself. */
   tlsPorts?: number[]
+  /** The page on every path (a health checker's `/health`), not only on `/`. */
+  everyPath?: boolean
 }
 
 export interface NodeSpec {

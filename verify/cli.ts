@@ -8,16 +8,20 @@
  */
 import { LabError } from '../lab/errors'
 import { parseVerifyArgs } from './args'
+import { LabSession } from './lab-session'
+import { keepalivedReaders } from './read-configuration'
 import { replayOnLab } from './replay/replay-on-lab'
 import { replaySummaryOf } from './report/replay-summary'
 import { summaryOf } from './report/summary'
 import { writeReport } from './report/write-report'
 import { verifyFiles } from './verify'
 
+// one lab for the run: a keepalived.conf's reading starts it, the replay goes on on it
+const session = new LabSession()
 try {
   const args = parseVerifyArgs(process.argv.slice(2))
   const say = (line: string) => (args.json ? console.error(line) : console.log(line))
-  const verification = await verifyFiles(args, say)
+  const verification = await verifyFiles(args, say, keepalivedReaders(session)).finally(() => (args.lintOnly ? session.stop() : undefined))
   const { report } = verification
   if (!args.json) console.log(summaryOf(report))
   if (!args.lintOnly) {
@@ -25,7 +29,7 @@ try {
     const stdout = process.stdout.write.bind(process.stdout)
     if (args.json) process.stdout.write = process.stderr.write.bind(process.stderr)
     try {
-      report.replay = await replayOnLab(verification, say)
+      report.replay = await replayOnLab(verification, say, session)
     } finally {
       process.stdout.write = stdout
     }
@@ -35,6 +39,7 @@ try {
   console.log(args.json ? JSON.stringify(report, null, 2) : `data: ${written.data}\npage: ${written.page}`)
   process.exit(report.counts.error > 0 || (report.replay?.failed ?? 0) > 0 ? 1 : 0)
 } catch (err) {
+  await session.stop().catch(() => undefined)
   // BadInput, and the lab's own one-line errors (no engine, no cache, a host tool missing)
   if (err instanceof LabError) {
     console.error(`verify: ${err.message}`)

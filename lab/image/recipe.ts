@@ -21,6 +21,8 @@ export const nodePackages = [
   'ca-certificates',
   'netcat-openbsd',
   'socat',
+  // verify reads a keepalived.conf with keepalived itself: its checker programs the director's IPVS
+  'keepalived',
 ]
 
 /** The guest's root: dockerd and what its init script uses. */

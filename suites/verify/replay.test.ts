@@ -11,10 +11,17 @@ import { labTest } from '../../fixtures/lab-test'
 import { topologyPool, type TopologyPool } from '../../fixtures/topology-pool'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import type { LabInfo } from '../../lab/lab-info'
+import { readKeepalivedInLab, type LabReading } from '../../verify/keepalived/read-in-lab'
+import { outlineKeepalived } from '../../verify/keepalived/outline'
+import { tableInConf } from '../../verify/keepalived/table-in-conf'
+import { withHealthChecks } from '../../verify/keepalived/with-health-checks'
 import { lintInputOf } from '../../verify/lint/lint-input-of'
+import { parseMangle } from '../../verify/mangle/parse-mangle'
+import type { RulesTable } from '../../verify/rules/rules-table'
+import { serviceName } from '../../verify/rules/service-name'
 import { planReplay } from '../../verify/replay/plan-replay'
 import { directorInputOf } from '../../verify/replay/program-director'
-import type { CheckKind } from '../../verify/replay/replay-plan'
+import type { CheckKind, ReplayPlan } from '../../verify/replay/replay-plan'
 import type { ReplayResult, ServiceReplay } from '../../verify/replay/replay-result'
 import { runReplay } from '../../verify/replay/run-replay'
 
@@ -163,5 +170,93 @@ describe('negative controls: a broken file whose replay must report each kind of
     const lines = r.roundTrip.differences.map((d) => d.line)
     expect(lines).toContain(lineOf('-a -t 172.16.100.210:8080 -r 10.0.1.11:8080 -m -w 2 -x 100 -y 50'))
     expect(lines).toContain(lineOf('-a -t 172.16.100.200:80 -r 172.16.100.103:8080 -g -w 1'))
+  })
+})
+
+interface KeepalivedReplay {
+  reading: LabReading
+  table: RulesTable
+  plan: ReplayPlan
+  result: ReplayResult
+}
+
+/**
+ * A keepalived.conf as `npm run verify` replays it: read by the lab's keepalived in a director of
+ * its own (the table its checker programs, read back), then replayed with keepalived's checker
+ * programming the replay's director and its health checkers running against the real servers.
+ */
+const keepalivedReplays = new Map<string, Promise<KeepalivedReplay>>()
+function keepalivedReplayOf(conf: string, mangle: string | undefined, lab: LabInfo, topologies: TopologyPool): Promise<KeepalivedReplay> {
+  if (!keepalivedReplays.has(conf)) {
+    keepalivedReplays.set(
+      conf,
+      (async () => {
+        const text = read(conf)
+        const reading = await readKeepalivedInLab(lab, text)
+        const outline = outlineKeepalived(text)
+        const { table } = tableInConf(reading.programmed, outline)
+        const plan = withHealthChecks(planReplay({ table, mangle: mangle === undefined ? undefined : parseMangle(read(mangle), 'mangle') }), outline)
+        const director = directorInputOf(reading.programmed.saved, mangle && read(mangle), undefined, text)
+        const result = await runReplay({ plan, director, table, lab, say: (line: string) => console.log(line), up: (t) => topologies.acquire(t, lab) })
+        return { reading, table, plan, result }
+      })(),
+    )
+  }
+  return keepalivedReplays.get(conf)!
+}
+
+/** A table as a list of `service: server weight` lines, to compare two readings of one farm. */
+const farmOf = (t: RulesTable) =>
+  t.services
+    .flatMap((s) => s.realServers.map((rs) => `${serviceName(s)} ${s.scheduler}${s.persistent ? ` -p ${s.persistent}` : ''}: ${rs.address}:${rs.port} ${rs.forward} ${rs.weight}`))
+    .sort()
+
+describe("web-farm.keepalived.conf replayed on the lab: keepalived's checker programs the director, its health checkers run against the real servers", () => {
+  const conf = '../../examples/web-farm.keepalived.conf'
+  const mangle = '../../examples/web-farm.mangle'
+
+  labTest(
+    'keepalived programs the table of web-farm.rules; every health checker finds its server up, and every check of every service holds',
+    { timeout: replayTimeout },
+    async ({ lab, topologies }) => {
+      const k = await keepalivedReplayOf(conf, mangle, lab, topologies)
+      await evidence("keepalived's reading (ipvsadm -S -n in the reading director)", k.reading.programmed.saved)
+      expect(farmOf(k.table)).toEqual(farmOf(lintInputOf({ rules: read('../../examples/web-farm.rules') }).table))
+      for (const s of k.plan.services) {
+        const replayed = k.result.services.find((x) => x.line === s.line)!
+        await attach(k.result, replayed)
+        expect(s.checks).toContain('health-checks')
+        expect(new Set(replayed.verdicts.map((v) => v.kind))).toEqual(new Set(s.checks))
+        for (const kind of s.checks) await expectPass(ofKind(replayed, kind))
+      }
+    },
+  )
+
+  labTest('ipvsadm -S -n of the table keepalived programmed loses only its lvs_timeouts (line 7)', { timeout: replayTimeout }, async ({ lab, topologies }) => {
+    const k = await keepalivedReplayOf(conf, mangle, lab, topologies)
+    await evidence('ipvsadm -S -n', k.result.roundTrip.saved)
+    await evidence('differences', k.result.roundTrip.differences)
+    expect(k.result.roundTrip.differences.map((d) => d.line)).toEqual([7])
+  })
+})
+
+describe('negative control: a keepalived.conf whose health checker probes a port its real server does not serve', () => {
+  const conf = './__fixtures__/replay-broken.keepalived.conf'
+  const lines = read(conf).split('\n')
+  const lineOf = (block: string) => lines.findIndex((l) => l.trim() === `${block} {`) + 1
+
+  labTest('172.16.100.112 checked on 8444: keepalived takes it down, so health-checks, reached and rr-cycle must fail', { timeout: replayTimeout }, async ({ lab, topologies }) => {
+    const k = await keepalivedReplayOf(conf, undefined, lab, topologies)
+    const replayed = k.result.services.find((s) => s.line === lineOf('virtual_server 172.16.100.201 8443'))!
+    await attach(k.result, replayed)
+    for (const kind of ['health-checks', 'reached', 'rr-cycle'] as const) await expectFail(ofKind(replayed, kind))
+  })
+
+  labTest('the HTTP_GET service of the same file, /health served: its health checkers and every other check hold', { timeout: replayTimeout }, async ({ lab, topologies }) => {
+    const k = await keepalivedReplayOf(conf, undefined, lab, topologies)
+    const replayed = k.result.services.find((s) => s.line === lineOf('virtual_server 172.16.100.202 80'))!
+    await attach(k.result, replayed)
+    expect(replayed.verdicts.map((v) => v.kind)).toContain('health-checks')
+    for (const v of replayed.verdicts) await expectPass(v)
   })
 })

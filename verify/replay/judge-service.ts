@@ -9,6 +9,8 @@ import { markServesPorts } from '../../suites/fwm/checks'
 import { repliesThroughDirector } from '../../suites/nat/checks'
 import { networkShares, stickyPerPort, templatesListed, type ExpectedTemplate } from '../../suites/persistence/checks'
 import { stickyPerKey } from '../../suites/schedulers/checks'
+import { healthChecked } from '../keepalived/judge-health'
+import type { CheckerState } from '../keepalived/checker-states'
 import { maskedAddress } from './ipv4'
 import { reducedWeights } from './plan-replay'
 import type { CheckKind, PlannedService, Target } from './replay-plan'
@@ -37,6 +39,8 @@ export interface SharedObservation {
   directorAddress: string
   /** FIN_WAIT as the director holds it: a DR template's connections are listed only that long. */
   tcpFin: number
+  /** A keepalived.conf's checkers, as keepalived reported them once each had a result, and the table then. */
+  health?: { states: CheckerState[]; table: IpvsTable }
 }
 
 const sameKey = (a: ServiceKey, b: ServiceKey) => a.protocol === b.protocol && a.address === b.address && a.port === b.port && a.fwmark === b.fwmark
@@ -127,6 +131,14 @@ export function judgeService(plan: PlannedService, o: ServiceObservation, shared
         ),
       })),
     'reply-path': () => replyPathVerdicts(plan, o, shared, tcpTargets, weighted),
+    'health-checks': () => [
+      {
+        kind: 'health-checks',
+        ...(shared.health
+          ? healthChecked(plan, shared.health.states, shared.health.table)
+          : { check: "keepalived's health checkers", failures: ["keepalived's checker state was not read"] }),
+      },
+    ],
   }
   return plan.checks.flatMap((k) => judge[k]())
 }

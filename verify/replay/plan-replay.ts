@@ -82,7 +82,8 @@ export function planReplay(input: LintInput, options: PlanOptions = {}): ReplayP
         ...(back && { defaultGateway: back.director }),
         ...(direct && { sysctls: arpSilence }),
         ...(rs.planned.vipsOnLo.length && { extraAddresses: rs.planned.vipsOnLo.map((v) => ({ on: 'lo', address: `${v}/32` })) }),
-        ...(rs.planned.tcpPorts.length && !rs.planned.withheld && { http: { keepaliveTimeout: 0, ports: rs.planned.tcpPorts } }),
+        // every path: a keepalived.conf's HTTP_GET asks the user's server for its own (/health)
+        ...(rs.planned.tcpPorts.length && !rs.planned.withheld && { http: { keepaliveTimeout: 0, ports: rs.planned.tcpPorts, everyPath: true } }),
       }
     }),
     clientNode(planned, front.name, layout.frontPrefix, director),

@@ -1,4 +1,6 @@
 import type { Sysctls } from '../sysctl/parse-sysctl'
+import { startKeepalivedScript } from '../keepalived/keepalived-script'
+import { heredoc, parseParts, part, type ScriptPart } from './script-parts'
 
 /** What the director is given: the file's rules, its mangle table, the sysctls the replay applies. */
 export interface DirectorInput {
@@ -9,6 +11,8 @@ export interface DirectorInput {
   sysctls: Array<{ key: string; value: string; line: number }>
   /** Settings of the sysctl file the replay leaves alone. */
   sysctlsLeftOut: number
+  /** A keepalived.conf: its checker programs IPVS instead of `ipvsadm -R` of the rules (the save it was read as). */
+  keepalived?: string
 }
 
 /**
@@ -18,10 +22,16 @@ export interface DirectorInput {
 const APPLIED = (key: string) => key.startsWith('net.ipv4.vs.') || key === 'net.ipv4.ip_forward'
 
 /** The director's input from the files' texts (pure). */
-export function directorInputOf(rules: string, mangle: string | undefined, sysctl: Sysctls | undefined): DirectorInput {
+export function directorInputOf(rules: string, mangle: string | undefined, sysctl: Sysctls | undefined, keepalived?: string): DirectorInput {
   const kept = rules.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
   const sysctls = [...(sysctl ?? [])].filter(([k]) => APPLIED(k)).map(([key, v]) => ({ key, value: v.value, line: v.line }))
-  return { rules: `${kept.join('\n')}\n`, mangle: mangle === undefined ? undefined : mangleSection(mangle), sysctls, sysctlsLeftOut: (sysctl?.size ?? 0) - sysctls.length }
+  return {
+    rules: `${kept.join('\n')}\n`,
+    mangle: mangle === undefined ? undefined : mangleSection(mangle),
+    sysctls,
+    sysctlsLeftOut: (sysctl?.size ?? 0) - sysctls.length,
+    ...(keepalived !== undefined && { keepalived }),
+  }
 }
 
 /** Only the mangle table is restored: a *filter or *nat of the file would fence the lab's own traffic. */
@@ -34,20 +44,23 @@ function mangleSection(text: string): string | undefined {
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
-const part = (name: string) => `echo '@@part ${name}'`
-const heredoc = (file: string, text: string) => `cat > ${file} <<'LVS_REPLAY_EOF'\n${text}LVS_REPLAY_EOF`
 
 /**
  * One round trip: the mangle table restored, the sysctls written, the rules restored with
- * `ipvsadm -R`, then what the kernel holds read back (`-S -n`, `-Ln --nosort`, `--timeout`,
+ * `ipvsadm -R` (or a keepalived.conf's checker started and waited for: keepalived-script.ts),
+ * then what the kernel holds read back (`-S -n`, `-Ln --nosort`, `--timeout`,
  * `iptables-save -t mangle`). Each step prints its output and exit code and the next still runs.
  */
 export function programmingScript(d: DirectorInput): string {
-  return [
-    heredoc('/tmp/replay.rules', d.rules),
+  const settings = [
     ...(d.mangle ? [heredoc('/tmp/replay.mangle', d.mangle), part('iptables-restore'), 'iptables-restore < /tmp/replay.mangle 2>&1; echo "@@rc $?"'] : []),
     part('sysctl'),
     ...d.sysctls.map((s) => `sysctl -w ${quote(`${s.key}=${s.value}`)} 2>&1 || true`),
+  ]
+  if (d.keepalived !== undefined) return [...settings, startKeepalivedScript(d.keepalived), part('iptables-save -t mangle'), 'iptables-save -t mangle'].join('\n')
+  return [
+    heredoc('/tmp/replay.rules', d.rules),
+    ...settings,
     part('ipvsadm -R'),
     'ipvsadm -R < /tmp/replay.rules 2>&1; echo "@@rc $?"',
     part('ipvsadm -S -n'),
@@ -61,21 +74,7 @@ export function programmingScript(d: DirectorInput): string {
   ].join('\n')
 }
 
-export interface ProgrammingStep {
-  output: string
-  exitCode?: number
-}
+export type ProgrammingStep = ScriptPart
 
 /** What each step printed, by its name (pure). */
-export function parseProgramming(out: string): Map<string, ProgrammingStep> {
-  const steps = new Map<string, ProgrammingStep>()
-  for (const chunk of out.split(/^@@part /m).slice(1)) {
-    const nl = chunk.indexOf('\n')
-    const name = (nl < 0 ? chunk : chunk.slice(0, nl)).trim()
-    let body = nl < 0 ? '' : chunk.slice(nl + 1)
-    const rc = /^@@rc (\d+)\n?$/m.exec(body)
-    if (rc) body = body.slice(0, rc.index)
-    steps.set(name, { output: body, ...(rc && { exitCode: Number(rc[1]) }) })
-  }
-  return steps
-}
+export const parseProgramming = parseParts

@@ -3,11 +3,10 @@ import { fileURLToPath } from 'node:url'
 import { bringUp, type RunningTopology } from '../../fixtures/bring-up'
 import { timed, type Timings } from '../../fixtures/timings'
 import type { Topology } from '../../topologies/topology'
-import { readLabConfig } from '../../lab/config'
 import { onInterrupt } from '../../lab/host/interrupts'
 import { phase } from '../../lab/progress'
-import { labRunDir } from '../../lab/reports-dir'
-import { startLab } from '../../lab/start-lab'
+import { withHealthChecks } from '../keepalived/with-health-checks'
+import { LabSession } from '../lab-session'
 import type { Finding } from '../lint/finding'
 import type { LintInput } from '../lint/lint-input'
 import type { Reading } from '../read-configuration'
@@ -48,11 +47,17 @@ function sweepInBackground(dockerHost: string): void {
  * lab stopped again, also on Ctrl-C: the VM's qemu is killed by its own clean-up, an engine's
  * lab containers are swept by a detached child process (clean-ups must be synchronous).
  */
-export async function replayOnLab(replay: ReplayInput, say: (line: string) => void): Promise<ReplayResult> {
-  const plan = planReplay(replay.input)
-  const director = directorInputOf(replay.texts.rules, replay.texts.mangle, replay.input.sysctl)
-  const labTimings: Timings = []
-  const lab = await timed(labTimings, 'lab start', () => phase('lab start', () => startLab(readLabConfig(), labRunDir())))
+export async function replayOnLab(replay: ReplayInput, say: (line: string) => void, session: LabSession = new LabSession()): Promise<ReplayResult> {
+  const { keepalived } = replay.reading
+  const planned = planReplay(replay.input)
+  const plan = keepalived ? withHealthChecks(planned, keepalived.outline) : planned
+  // a keepalived.conf is programmed by keepalived; the save it was read as stands for its rules in the evidence
+  const director = keepalived
+    ? directorInputOf(keepalived.lab.programmed.saved, replay.texts.mangle, replay.input.sysctl, replay.texts.rules)
+    : directorInputOf(replay.texts.rules, replay.texts.mangle, replay.input.sysctl)
+  // the lab's start counts here unless the reading of a keepalived.conf started it
+  const labTimings: Timings = session.isStarted ? [] : session.timings
+  const lab = await session.lab()
   const forget = lab.info.mode === 'docker' ? onInterrupt(() => sweepInBackground(lab.info.dockerHost)) : () => true
   let net: RunningTopology | undefined
   const up = async (topology: Topology) => (net = await bringUp(topology, lab.info))
@@ -61,14 +66,14 @@ export async function replayOnLab(replay: ReplayInput, say: (line: string) => vo
     const result = await runReplay({ plan, director, table: replay.input.table, lab: lab.info, up, say })
     await net!.down()
     net = undefined
-    await timed(result.timings, 'lab stop', () => phase('lab stop', () => lab.stop()))
+    await timed(result.timings, 'lab stop', () => phase('lab stop', () => session.stop()))
     stopped = true
     result.timings.unshift(...labTimings)
     return result
   } finally {
     // a replay that failed half-way still leaves nothing running
     if (net) await net.down().catch(() => undefined)
-    if (!stopped) await lab.stop().catch(() => undefined)
+    if (!stopped) await session.stop().catch(() => undefined)
     forget()
   }
 }

@@ -30,6 +30,8 @@ export type CheckKind =
   | 'marked-ports'
   /** The reply path of the forwarding method (NAT: through the director; DR: around it; TUN: IP-in-IP). */
   | 'reply-path'
+  /** A keepalived.conf's health checkers: each found its real server up, and left it in the table. */
+  | 'health-checks'
 
 export interface PlannedServer {
   address: string

@@ -25,7 +25,8 @@ export function compareRoundTrip(file: RulesTable, saved: RulesTable): RoundTrip
   const savedById = new Map(saved.services.map((s) => [serviceId(s), s]))
   if (file.timeouts.line !== undefined) {
     const t = file.timeouts
-    out.push({ line: t.line, what: `--set ${t.tcp} ${t.tcpFin} ${t.udp} is not in the save (ipvsadm -S writes no timeouts): a restore leaves the kernel's timeouts as they were` })
+    const set = t.setting ? `${t.setting} tcp ${t.tcp} tcpfin ${t.tcpFin} udp ${t.udp}` : `--set ${t.tcp} ${t.tcpFin} ${t.udp}`
+    out.push({ line: t.line, what: `${set} is not in the save (ipvsadm -S writes no timeouts): a restore leaves the kernel's timeouts as they were` })
   }
   for (const r of file.refused)
     out.push({ line: r.line, service: r.service, what: `the ${r.what} added again here was refused by the kernel (EEXIST), so the save holds only line ${r.firstLine}'s` })

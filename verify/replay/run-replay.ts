@@ -10,6 +10,8 @@ import { parseIpvsList } from '../../lab/ipvs/parse-list'
 import { parseIpvsTimeout } from '../../lab/ipvs/parse-timeout'
 import type { LabInfo } from '../../lab/lab-info'
 import type { Topology } from '../../topologies/topology'
+import { parseCheckerStates } from '../keepalived/checker-states'
+import { checkerStateScript } from '../keepalived/keepalived-script'
 import { readRulesTable, type RulesTable } from '../rules/rules-table'
 import { judgeService, type SharedObservation } from './judge-service'
 import { parseProgramming, programmingScript, type DirectorInput } from './program-director'
@@ -47,15 +49,27 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const net = await run.up(plan.topology)
   const { director, client, timings } = net
   const servers = new Map(net.realServers.map((rs) => [rs.name, rs]))
-  say('replay: programming the director (iptables-restore, sysctl, ipvsadm -R) and the real servers')
-  const [programmed] = await timed(timings, 'programming the director and the real servers', () =>
-    Promise.all([director.run(programmingScript(run.director)), ...plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p))]),
+  const keepalived = run.director.keepalived !== undefined
+  say(`replay: programming the director (iptables-restore, sysctl, ${keepalived ? "keepalived's checker" : 'ipvsadm -R'}) and the real servers`)
+  const setUp = () => Promise.all(plan.realServers.map((p) => setUpRealServer(servers.get(p.address)!, p, keepalived)))
+  // keepalived's checkers probe from the moment it starts: the servers serve first, or a first probe
+  // that finds no UDP responder yet takes a healthy server down
+  const [programmed] = await timed(timings, 'programming the director and the real servers', async () =>
+    keepalived ? [await setUp().then(() => director.run(programmingScript(run.director)))] : Promise.all([director.run(programmingScript(run.director)), setUp()]),
   )
   const steps = parseProgramming(programmed.stdout)
   const output = (name: string) => steps.get(name)?.output ?? ''
   const saved = output('ipvsadm -S -n')
   const programming: Evidence[] = [
-    { name: 'ipvsadm -R < the file', text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}` },
+    keepalived
+      ? {
+          name: 'keepalived --check < the file (its log up to the table programmed)',
+          text: `${output('keepalived --check')}--- exit ${steps.get('keepalived --check')?.exitCode ?? '?'} (0: programmed)\n${output('keepalived log')}`,
+        }
+      : {
+          name: 'ipvsadm -R < the file',
+          text: `${run.director.rules}\n--- ipvsadm said (exit ${steps.get('ipvsadm -R')?.exitCode ?? '?'}):\n${output('ipvsadm -R') || '(nothing)'}`,
+        },
     ...(run.director.mangle
       ? [
           {
@@ -71,8 +85,9 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   ]
   const table = parseIpvsList(output('ipvsadm -Ln --nosort'))
   const timeouts = parseIpvsTimeout(output('ipvsadm -L --timeout'))
+  const health = keepalived ? await timed(timings, "keepalived's checkers, a result each", () => checkersRan(director, say)) : undefined
 
-  const watch = captureWatch(plan, net)
+  const watch = captureWatch(plan, net, keepalived)
   const allClients = plan.services.flatMap((s) => s.clients)
   const [quiet, captures] = await timed(timings, 'quiet start and captures', () =>
     Promise.all([director.sh(quietStartScript({ clients: allClients }), undefined, { readOnly: true }), Promise.all(watch.map((w) => PacketCapture.start(w.node, w.filter)))]),
@@ -100,9 +115,11 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
     macs,
     directorAddress: plan.director,
     tcpFin: timeouts.tcpFin,
+    ...(health && { health: { states: health.states, table: health.table } }),
   }
   const common: Evidence[] = [
     { name: 'starting state', text: startingState },
+    ...(health?.evidence ?? []),
     { name: `ipvsadm -Ln --stats --exact after every service's traffic (settled after ${stats.waitedSeconds.toFixed(1)} s)`, text: stats.text },
     ...stopped.map((c) => ({ name: `capture summary: ${c.description}`, text: summarizeCapture(c, macs) })),
   ]
@@ -123,26 +140,55 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   }
 }
 
+/** keepalived's checkers get this long for a first result each: warmup (delay_loop), connect_timeout and a retry. */
+const CHECKERS_LIMIT_SECONDS = 60
+
+/**
+ * Waits, in the director, until every health checker of the keepalived.conf has had a result,
+ * then reads their state (SIGUSR1), the table they left and keepalived's log since its dump.
+ */
+async function checkersRan(director: RunningTopology['director'], say: (line: string) => void) {
+  say("replay: waiting for keepalived's health checkers to have a result each")
+  const out = await director.run(checkerStateScript(CHECKERS_LIMIT_SECONDS), (CHECKERS_LIMIT_SECONDS + 30) * 1000, { readOnly: true })
+  const parts = parseProgramming(out.stdout)
+  const text = (name: string) => parts.get(name)?.output ?? ''
+  const states = parseCheckerStates(text('checker state'))
+  const ran = parts.get('checker state')?.exitCode === 0
+  const evidence: Evidence[] = [
+    {
+      name: `keepalived's checkers (SIGUSR1, ${states.length} checkers${ran ? ', each had a result' : `, not all had a result within ${CHECKERS_LIMIT_SECONDS} s`})`,
+      text: states.map((c) => `${c.service} -> ${c.address}:${c.port} ${c.method}: ${c.hasRun ? (c.up ? 'up' : 'DOWN') : 'no result yet'}`).join('\n'),
+    },
+    { name: "ipvsadm -Ln --nosort once keepalived's checkers had run", text: text('ipvsadm -Ln --nosort') },
+    { name: "keepalived's log after its dump", text: text('keepalived log') },
+  ]
+  return { states, table: parseIpvsList(text('ipvsadm -Ln --nosort')), evidence }
+}
+
 /**
  * Captures where a reply path is judged by them: DR on the client and the director (replies
  * must reach the client from the real server's MAC, and never cross the director), TUN on
  * each TUN server (one IP-in-IP SYN per connection). NAT is judged by the counters alone.
  */
-function captureWatch(plan: ReplayPlan, net: RunningTopology): Array<{ node: LabNode; filter: string }> {
+function captureWatch(plan: ReplayPlan, net: RunningTopology, keepalived: boolean): Array<{ node: LabNode; filter: string }> {
   const judged = plan.services.filter((s) => s.checks.includes('reply-path'))
   const watch: Array<{ node: LabNode; filter: string }> = []
-  if (judged.some((s) => s.forward === 'Route')) watch.push({ node: net.client, filter: 'tcp' }, { node: net.director, filter: 'tcp' })
+  // keepalived's checkers talk TCP from the director to the servers all along: a capture taking
+  // them in never catches up when it stops, and they are no part of a reply path
+  const checkers = keepalived ? ` and not host ${plan.director}` : ''
+  if (judged.some((s) => s.forward === 'Route')) watch.push({ node: net.client, filter: 'tcp' }, { node: net.director, filter: `tcp${checkers}` })
   const tunnelled = new Set(judged.filter((s) => s.forward === 'Tunnel').flatMap((s) => s.servers.map((rs) => rs.address)))
-  for (const rs of net.realServers) if (tunnelled.has(rs.name)) watch.push({ node: rs, filter: 'tcp or ip proto 4' })
+  for (const rs of net.realServers) if (tunnelled.has(rs.name)) watch.push({ node: rs, filter: `(tcp${checkers}) or ip proto 4` })
   return watch
 }
 
 /**
  * What the topology's spec cannot say: the VIP on tunl0 for TUN (with reverse-path filtering
  * relaxed: decapsulated packets arrive on tunl0 from a client routed via eth0), and a UDP
- * responder per UDP port, bound to each VIP on a DR or TUN server (it must answer from the VIP).
+ * responder per UDP port, bound to each VIP on a DR or TUN server (it must answer from the VIP);
+ * for a keepalived.conf one that answers DNS_CHECK's queries too (real-server.ts serveUdp).
  */
-async function setUpRealServer(node: RealServer, p: PlannedRealServer): Promise<void> {
+async function setUpRealServer(node: RealServer, p: PlannedRealServer, answersDns: boolean): Promise<void> {
   if (p.withheld) return
   if (p.vipsOnTunnel.length)
     await node.sh(
@@ -150,6 +196,7 @@ async function setUpRealServer(node: RealServer, p: PlannedRealServer): Promise<
         '\n',
       ),
     )
-  const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel]
-  for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind)
+  // keepalived's checkers probe the server at its own address: a DR or TUN server answers there too
+  const binds = p.nat ? [undefined] : [...p.vipsOnLo, ...p.vipsOnTunnel, ...(answersDns ? [p.address] : [])]
+  for (const port of p.udpPorts) for (const bind of binds) await node.serveUdp(port, bind, { answersDns })
 }

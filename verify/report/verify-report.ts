@@ -37,6 +37,12 @@ export interface ReportedService {
   realServers: Array<{ address: string; port: number; forward: string; weight: number; line: number }>
 }
 
+/** Where the timeouts come from: a rules file's --set, a keepalived.conf's lvs_timeouts, or the kernel. */
+function timeoutsFrom(t: Timeouts): string {
+  const setting = t.setting ?? '--set'
+  return t.line ? `${setting} at line ${t.line}` : `the kernel's defaults (the file has no ${setting})`
+}
+
 export function buildReport(args: VerifyArgs, reading: Reading, input: LintInput, findings: Finding[], seconds: number): VerifyReport {
   const { timeouts } = input.table
   const report: VerifyReport = {
@@ -44,7 +50,7 @@ export function buildReport(args: VerifyArgs, reading: Reading, input: LintInput
     kind: reading.kind,
     readBy: reading.readBy,
     notes: reading.keepalived ? keepalivedNotes(reading.keepalived.outline) : [],
-    timeouts: { ...timeouts, from: timeouts.line ? `--set at line ${timeouts.line}` : "the kernel's defaults (the file has no --set)" },
+    timeouts: { ...timeouts, from: timeoutsFrom(timeouts) },
     services: input.table.services.map((svc) => ({
       name: serviceName(svc),
       line: svc.line,

@@ -29,6 +29,8 @@ export interface RefusedRule {
 export interface Timeouts extends IpvsTimeouts {
   /** The `--set` line they come from; absent when they are the kernel's defaults. */
   line?: number
+  /** What that line sets them with, when not `--set`: a keepalived.conf's `lvs_timeouts`. */
+  setting?: string
 }
 
 /** What the director holds after `ipvsadm -R` of the file, each part with the line it came from. */

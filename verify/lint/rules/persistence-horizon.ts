@@ -37,7 +37,8 @@ function horizonOf(svc: LocatedService, input: LintInput): Finding {
   const p = svc.persistent!
   const name = serviceName(svc)
   const { protocols, assumed } = protocolsOf(svc, input)
-  const timeoutsFrom = table.timeouts.line ? `--set at line ${table.timeouts.line}` : "the kernel's defaults; the file has no --set"
+  const setting = table.timeouts.setting ?? '--set'
+  const timeoutsFrom = table.timeouts.line ? `${setting} at line ${table.timeouts.line}` : `the kernel's defaults; the file has no ${setting}`
   const lives = protocols.map((proto) => ({
     proto,
     life: entryLife(
