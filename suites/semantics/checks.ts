@@ -1,4 +1,4 @@
-import type { IpvsConnection, RateCounters, ServiceKey, IpvsRateTable } from '../../lab/ipvs'
+import { parseIpvsConnections, type IpvsConnection, type RateCounters, type ServiceKey, type IpvsRateTable } from '../../lab/ipvs'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
 import type { RuleCounter } from '../../lab/netfilter/rule-counters'
 import { verdict, type Verdict } from '../../checks/verdict'
@@ -75,6 +75,18 @@ export interface NodestRun {
   unackedAfter?: number
   /** After the server is re-added: the same, polled until 0, and the client's end then. */
   reAdded: { unacked?: number; seconds: number; client?: HeldConnection }
+}
+
+/**
+ * The director's two readings of a run: `@@at <ns>`, -Lnc, `@@deleted`, -Lnc (before and right
+ * after the -d, one round trip), then `@@at <ns>` and -Lnc after the wait. The held connection's
+ * entry is the client's on VIP:port.
+ */
+export function readNodestListings(deleted: string, later: string, { port, client }: { port: number; client: string }) {
+  const at = (s: string) => Number(/^@@at (\d+)$/m.exec(s)?.[1] ?? NaN)
+  const entry = (text: string) => parseIpvsConnections(text.replace(/^@@at \d+\n/m, '')).find((e) => e.virtual.port === port && e.source.address === client && !e.isTemplate)
+  const [beforeText = '', rightAfterText = ''] = deleted.split('@@deleted\n')
+  return { before: entry(beforeText), rightAfter: entry(rightAfterText), after: entry(later), waitedSeconds: (at(later) - at(deleted)) / 1e9 }
 }
 
 const describeEntry = (e?: IpvsConnection) => (e ? `${e.state}, expires in ${e.expiresInSeconds} s, to ${e.destination.address}:${e.destination.port}` : 'not listed')

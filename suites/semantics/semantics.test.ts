@@ -12,7 +12,7 @@ import { changedState, topologyTest, type TopologyFixtures } from '../../fixture
 import type { Director } from '../../fixtures/nodes/director'
 import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import { parseIpvsConnections, parseIpvsRate, type IpvsConnection, type ServiceKey } from '../../lab/ipvs'
+import { parseIpvsRate, type ServiceKey } from '../../lab/ipvs'
 import { parseRuleCounters } from '../../lab/netfilter/rule-counters'
 import { natTopology } from '../../topologies/nat'
 import {
@@ -25,6 +25,7 @@ import {
   parseKnobListing,
   rateRises,
   rateStaysZero,
+  readNodestListings,
   trackedByConntrack,
   type ConntrackCounts,
   type NodestRun,
@@ -104,7 +105,6 @@ describe('the documented IPVS sysctls (Documentation/networking/ipvs-sysctl.rst)
       const [held] = await client.hold(`${vip}:${port}`, 1, { keepaliveSeconds: 1 })
       const server = realServers.find((rs) => rs.name === held?.server)
       if (!held || !server) throw new Error(`the held connection to ${vip}:${port} was not answered by a real server (${held?.server ?? 'no answer'})`)
-      const ofClient = (text: string) => parseIpvsConnections(text).find((e: IpvsConnection) => e.virtual.port === port && e.source.address === client.address() && !e.isTemplate)
       const deleted = await director.sh(`
 echo "@@at $(date +%s%N)"
 ipvsadm -L -n -c
@@ -113,21 +113,20 @@ ipvsadm -d -t ${vip}:${port} -r ${server.address()}:${heldPort}
 ipvsadm -L -n -c`)
       const clientAtDelete = (await client.held()).find((h) => h.id === held.id)
       const later = await director.sh(`sleep 3\necho "@@at $(date +%s%N)"\nipvsadm -L -n -c`, undefined, { readOnly: true })
-      const at = (s: string) => Number(/^@@at (\d+)$/m.exec(s)?.[1] ?? NaN)
-      const [beforeText = '', rightAfterText = ''] = deleted.replace(/^@@at \d+\n/m, '').split('@@deleted\n')
-      const before = ofClient(beforeText)
+      const listings = readNodestListings(deleted, later, { port, client: client.address() })
+      const before = listings.before
       const peer = before && `${before.source.address}:${before.source.port}`
       const [clientAfter, unackedAfter] = await Promise.all([(async () => (await client.held()).find((h) => h.id === held.id))(), peer ? server.unacknowledged(peer) : undefined])
       await director.ipvsadm(`-a -t ${vip}:${port} -r ${server.address()}:${heldPort} -m`)
-      const reAdded = peer ? await server.unacknowledged(peer, { waitSeconds: 15 }) : { bytes: undefined, seconds: 0 }
+      // The server's retransmissions back off (0.2, 0.4, 0.8 s...): the first one to get through
+      // after the re-add can take seconds. A client already closed cannot carry on, however long.
+      const drainLimit = clientAfter?.open ? 15 : 2
+      const reAdded = peer ? await server.unacknowledged(peer, { waitSeconds: drainLimit }) : { bytes: undefined, seconds: 0 }
       const reAddedClient = (await client.held()).find((h) => h.id === held.id)
       await client.release([held.id])
       const run: NodestRun = {
         knob: value,
-        before,
-        rightAfter: ofClient(rightAfterText),
-        after: ofClient(later.replace(/^@@at \d+\n/m, '')),
-        waitedSeconds: (at(later) - at(deleted)) / 1e9,
+        ...listings,
         clientAtDelete,
         clientAfter,
         unackedAfter: unackedAfter?.bytes,
@@ -180,7 +179,7 @@ ipvsadm -L -n -c`)
 
   describe('run_estimation: the rate estimator on and off', () => {
     /**
-     * Requests for 6 s, one every 0.2 s; `--rate` read 5 s in, when the estimator (every 2 s)
+     * Requests for 6 s, five per curl process (Client.requestFor); `--rate` read 5 s in, when the estimator (every 2 s)
      * has had at least two passes over the traffic.
      */
     async function rateRun({ director, client, net }: Fixtures, value: number) {
