@@ -27,7 +27,8 @@ export interface KnobsVerdict extends Verdict {
 /**
  * 11. The knobs of /proc/sys/net/ipv4/vs/ are the documented ones. A documented knob that is
  * missing fails, unless the document itself makes it conditional on a build option
- * (`onlyWith`) or it is newer than the kernel (`since`): those are findings. A knob present
+ * (`onlyWith`), it is newer than the kernel (`since`), or a later revision of the file added
+ * it with its code (`addedLater`): those are findings. A knob present
  * that the document does not describe fails unless it is a known gap of the document
  * (undocumentedKnobs, with the code that registers it): then it is a finding too. So a list
  * with one knob removed or one added makes the check fail.
@@ -43,7 +44,8 @@ export function knobsAsDocumented(
   const names = new Set(present)
   for (const d of documented) {
     if (names.has(d.name)) continue
-    if (d.onlyWith) findings.push(`${d.name}: absent; the document makes it conditional on ${d.onlyWith}, which this kernel was built without`)
+    if (d.addedLater) findings.push(`${d.name}: absent; ${d.addedLater}: this kernel predates them`)
+    else if (d.onlyWith) findings.push(`${d.name}: absent; the document makes it conditional on ${d.onlyWith}, which this kernel was built without`)
     else if (d.since && !lineAtLeast(kernelRelease, d.since.line)) findings.push(`${d.name}: absent; documented for Linux ${d.since.line} and later: ${d.since.why}`)
     else failures.push(`${d.name} is documented but missing on ${kernelRelease}`)
   }

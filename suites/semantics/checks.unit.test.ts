@@ -25,19 +25,28 @@ const release61 = '6.1.0-57-cloud-amd64'
 describe('the knobs against ipvs-sysctl.rst (ls /proc/sys/net/ipv4/vs/ on the 6.1 lab)', () => {
   const knobs = parseKnobListing(lab('vs-knobs-6.1.txt'))
 
-  it('6.1 holds: debug_level and the 6.2 estimator knobs absent, five undocumented knobs present, all explained', () => {
+  it('6.1 holds: debug_level, the 6.2 estimator knobs and the later tables knobs absent, five undocumented knobs present, all explained', () => {
     const v = knobsAsDocumented(knobs, release61)
     expect(v.failures).toEqual([])
     expect(v.findings.map((f) => f.split(':')[0])).toEqual([
       'debug_level',
       'est_cpulist',
       'est_nice',
+      'conn_lfactor',
+      'svc_lfactor',
+      'conn_max',
       'lblc_expiration',
       'lblcr_expiration',
       'schedule_icmp',
       'sloppy_sctp',
       'sloppy_tcp',
     ])
+  })
+
+  it('run_estimation may be missing before 5.16 only', () => {
+    const without = knobs.filter((k) => k !== 'run_estimation')
+    expect(knobsAsDocumented(without, '5.10.0-32-cloud-amd64').failures).toEqual([])
+    expect(knobsAsDocumented(without, release61).failures).toEqual(['run_estimation is documented but missing on 6.1.0-57-cloud-amd64'])
   })
 
   it('the document with one knob removed or added fails; so does a 6.2 kernel without the estimator knobs', () => {

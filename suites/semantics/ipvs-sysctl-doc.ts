@@ -11,6 +11,12 @@ export interface DocumentedKnob {
   onlyWith?: string
   /** The first kernel line that has it (older kernels lack it by design, not by fault). */
   since?: { line: string; why: string }
+  /**
+   * Not in the revision cited but added to the file by a later series, together with the code
+   * (the patch adds both): documented where the kernel has it, a finding where it does not.
+   * The kernel line it came with is not pinned until the matrix has seen it.
+   */
+  addedLater?: string
 }
 
 /** A knob the kernel registers that the file does not describe, with where the code registers it. */
@@ -20,6 +26,8 @@ export interface UndocumentedKnob {
 }
 
 export const ipvsSysctlDocument = 'Documentation/networking/ipvs-sysctl.rst (torvalds/linux 254a142007114cad7b0a901215c1558e4315d46f)'
+
+const resizableTables = 'the resizable hash tables (conn_lfactor, svc_lfactor, conn_max), added to the file after the revision cited'
 
 const estimatorKthreads = { line: '6.2', why: 'the estimation kthreads these knobs steer came with Linux 6.2 (ip_vs_est.c); older kernels estimate from one timer' }
 
@@ -50,7 +58,13 @@ export const documentedKnobs: DocumentedKnob[] = [
   { name: 'snat_reroute' },
   { name: 'sync_persist_mode' },
   { name: 'sync_version' },
-  { name: 'run_estimation' },
+  { name: 'run_estimation', since: { line: '5.16', why: 'added by commit 2232642ec3fb (ipvs: add sysctl_run_estimation to support disable estimation), merged for Linux 5.16' } },
+  // Added to the file with the resizable connection and service hash tables (Julian
+  // Anastasov's series on lvs-devel: "conn_lfactor - INTEGER", "svc_lfactor - INTEGER",
+  // "conn_max - INTEGER" in Documentation/networking/ipvs-sysctl.rst, next to ip_vs_ctl.c's vs_vars).
+  { name: 'conn_lfactor', addedLater: resizableTables },
+  { name: 'svc_lfactor', addedLater: resizableTables },
+  { name: 'conn_max', addedLater: resizableTables },
 ]
 
 /**
