@@ -97,9 +97,9 @@ const describeEntry = (e?: IpvsConnection) => (e ? `${e.state}, expires in ${e.e
  * 1, at 0 (the default). ip_vs_in (net/netfilter/ipvs/ip_vs_core.c): when an entry's
  * destination is no longer available (IP_VS_DEST_F_AVAILABLE cleared by the -d), "don't
  * restart its timer, and silently drop the packet" (NF_DROP, no ICMP, no reset). Only the
- * client's direction goes through that test: the server's replies (ip_vs_out) are still
- * translated, so its ticks keep reaching the client while the client's acknowledgements never
- * reach it, and what it sent stays unacknowledged.
+ * client's direction goes through that test: the server's retransmissions (ip_vs_out) are still
+ * translated and keep the entry's timer going, but the client's acknowledgements never reach
+ * the server, so what it sent stays unacknowledged and nothing new gets through.
  */
 export function droppedSilently(run: NodestRun): Verdict {
   return verdict(`expire_nodest_conn=${run.knob}: the client's packets to a deleted server are dropped silently and the entry stays`, [
@@ -234,5 +234,60 @@ export function notTracked(c: ConntrackCounts): Verdict {
     (c.client?.packets ?? 0) > 0 && `the client's packets: ${counted(c.client)} seen ESTABLISHED`,
     (c.reply?.packets ?? 0) > 0 && `the real servers' replies: ${counted(c.reply)} matched to the client's connection to the VIP`,
     (!c.client || !c.reply) && 'a counting rule is missing',
+  ])
+}
+
+/** What one UDP expire_nodest_conn run saw: datagrams from one client port, its server deleted after the first. */
+export interface UdpNodestRun {
+  knob: number
+  /** The udp timeout of the entry (`ipvsadm --set`), in seconds. */
+  udpTimeout: number
+  deletedServer: string
+  /** The first datagram's answer (before the -d), stamped with the lab's clock. */
+  first: { server?: string; at: number }
+  deletedAt: number
+  /** The entry in -Lnc right after the -d. */
+  entryAfterDelete?: IpvsConnection
+  /** The datagrams after the -d, from the same port, until one was answered. */
+  attempts: { server?: string; at: number }[]
+}
+
+export function describeUdpNodestRun(run: UdpNodestRun): string {
+  const rel = (t: number) => `${(t - run.deletedAt).toFixed(1)} s`
+  return [
+    `expire_nodest_conn=${run.knob}, udp timeout ${run.udpTimeout} s`,
+    `first datagram answered by ${run.first.server ?? '(nobody)'} ${rel(run.first.at)} from the -d of ${run.deletedServer}`,
+    `entry right after the -d: ${describeEntry(run.entryAfterDelete)}`,
+    ...run.attempts.map((a, i) => `datagram ${i + 2} (same port): ${a.server ? `answered by ${a.server}` : 'no answer within 3 s'}, ${rel(a.at)} after the -d`),
+  ].join('\n')
+}
+
+/**
+ * 1, UDP at 0. The same ip_vs_in test drops the entry's datagrams (NF_DROP, the timer not
+ * restarted), so they go nowhere, not to the removed server, until the entry's udp timeout
+ * runs out; the next datagram from that port makes a new entry on a live server.
+ */
+export function udpDroppedUntilExpiry(run: UdpNodestRun): Verdict {
+  const answered = run.attempts.find((a) => a.server)
+  const slack = 1
+  return verdict(`expire_nodest_conn=${run.knob} (UDP): datagrams of a deleted server's entry are dropped until its udp timeout, then scheduled afresh`, [
+    run.first.server !== run.deletedServer && `the first datagram was answered by ${run.first.server ?? 'nobody'}, not the server deleted next`,
+    !run.entryAfterDelete && 'the entry is gone right after the -d',
+    run.attempts[0]?.server !== undefined && `the first datagram after the -d was answered by ${run.attempts[0]?.server}`,
+    !answered && `no datagram was answered in the ${run.attempts.length} sent after the -d`,
+    answered?.server === run.deletedServer && `answered by the deleted server ${run.deletedServer}`,
+    answered &&
+      answered.at - run.first.at < run.udpTimeout - slack &&
+      `answered ${(answered.at - run.first.at).toFixed(1)} s after the first exchange, before the ${run.udpTimeout} s udp timeout ran out`,
+  ])
+}
+
+/** 1, UDP at 1: the entry of the deleted server is gone, and the very next datagram from the same port is answered by a live server. */
+export function udpRescheduledAtOnce(run: UdpNodestRun): Verdict {
+  const next = run.attempts[0]
+  return verdict(`expire_nodest_conn=${run.knob} (UDP): the next datagram of a deleted server's entry goes to a live server at once`, [
+    run.first.server !== run.deletedServer && `the first datagram was answered by ${run.first.server ?? 'nobody'}, not the server deleted next`,
+    !next?.server && 'the first datagram after the -d was not answered',
+    next?.server === run.deletedServer && `answered by the deleted server ${run.deletedServer}`,
   ])
 }

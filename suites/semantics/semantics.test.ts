@@ -12,12 +12,13 @@ import { changedState, topologyTest, type TopologyFixtures } from '../../fixture
 import type { Director } from '../../fixtures/nodes/director'
 import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import { parseIpvsRate, type ServiceKey } from '../../lab/ipvs'
+import { parseIpvsConnections, parseIpvsRate, type ServiceKey } from '../../lab/ipvs'
 import { parseRuleCounters } from '../../lab/netfilter/rule-counters'
 import { natTopology } from '../../topologies/nat'
 import {
   carriesOnWhenReAdded,
   describeNodestRun,
+  describeUdpNodestRun,
   droppedSilently,
   expiredAtNextPacket,
   knobsAsDocumented,
@@ -27,8 +28,11 @@ import {
   rateStaysZero,
   readNodestListings,
   trackedByConntrack,
+  udpDroppedUntilExpiry,
+  udpRescheduledAtOnce,
   type ConntrackCounts,
   type NodestRun,
+  type UdpNodestRun,
 } from './checks'
 import { documentedKnobs, ipvsSysctlDocument } from './ipvs-sysctl-doc'
 
@@ -53,9 +57,9 @@ const test = topologyTest(natTopology).extend<{ endpoints: void; nodestExpiring:
 })
 type Fixtures = Pick<TopologyFixtures, 'director' | 'client' | 'realServers' | 'net'>
 
-/** A fresh rr service on VIP:port over both real servers (NAT), its start proved quiet and the knob read back, in one round trip. */
-async function freshService(director: Director, port: number, serverPort: number, knobName: string): Promise<string> {
-  const service = `-t ${vip}:${port}`
+/** A fresh rr service on VIP:port (TCP unless told `-u`) over both real servers (NAT), its start proved quiet and the knob read back, in one round trip. */
+async function freshService(director: Director, port: number, serverPort: number, knobName: string, protocol = '-t'): Promise<string> {
+  const service = `${protocol} ${vip}:${port}`
   const scope = { vip, ports: [port] }
   const setUp = [`-A ${service} -s rr`, ...realServerAddresses.map((rip) => `-a ${service} -r ${rip}:${serverPort} -m`)].map((c) => `ipvsadm ${c}`).join('\n')
   const out = await director.sh(`${setUp}\necho "@@knob $(cat /proc/sys/net/ipv4/vs/${knobName})"\n${quietStartScript(scope)}`)
@@ -173,6 +177,71 @@ ipvsadm -L -n -c`)
       test('at 0 the expiry check fails', async ({ director, client, realServers, net }) => {
         const f = { director, client, realServers, net }
         await expectFail(expiredAtNextPacket(await runAt(f, 0)))
+      })
+    })
+  })
+
+  describe('expire_nodest_conn, UDP: a real server deleted while a client keeps sending from one port', () => {
+    const udpPort = 5353
+    const udpTimeout = 5
+    /**
+     * One datagram from a fixed client port (one entry, its udp timeout 5 s by `--set`), its
+     * server deleted, then datagrams from the same port until one is answered.
+     */
+    async function udpRun({ director, client, realServers, net }: Fixtures, value: number): Promise<UdpNodestRun> {
+      const port = net.freshPort()
+      const sourcePort = 40000 + port
+      await Promise.all(realServers.map((rs) => rs.serveUdp(udpPort)))
+      await director.ipvsadm(`--set 900 120 ${udpTimeout}`)
+      const startingState = await freshService(director, port, udpPort, 'expire_nodest_conn', '-u')
+      const target = `${vip}:${port}`
+      const [first] = await client.askUdpUntilAnswered(target, sourcePort, 0)
+      const server = realServers.find((rs) => rs.name === first?.server)
+      if (!first || !server) throw new Error(`the first datagram to ${target} was not answered by a real server`)
+      const deleted = await director.sh(`ipvsadm -d -u ${target} -r ${server.address()}:${udpPort}\necho "@@at \${EPOCHREALTIME/[.,]/}"\nipvsadm -L -n -c`)
+      const deletedAt = Number(/^@@at (\d+)$/m.exec(deleted)?.[1] ?? NaN) / 1e6
+      const attempts = await client.askUdpUntilAnswered(target, sourcePort, udpTimeout + 6)
+      const entryAfterDelete = parseIpvsConnections(deleted.replace(/^@@at \d+\n/m, '')).find(
+        (e) => e.protocol === 'UDP' && e.virtual.port === port && e.source.address === client.address() && e.source.port === sourcePort,
+      )
+      const run: UdpNodestRun = { knob: value, udpTimeout, deletedServer: server.name, first, deletedAt, entryAfterDelete, attempts }
+      await evidence('starting state', `${startingState}; ipvsadm --set 900 120 ${udpTimeout}`)
+      await evidence(`ipvsadm -Lnc right after -d ${server.address()}:${udpPort}`, deleted)
+      await evidence('what the run saw', describeUdpNodestRun(run))
+      return run
+    }
+    const runs = new Map<number, Promise<UdpNodestRun>>()
+    const runAt = (f: Fixtures, value: number) => {
+      const existing = runs.get(value)
+      if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeUdpNodestRun(r)), r))
+      const run = udpRun(f, value)
+      runs.set(value, run)
+      return run
+    }
+
+    test('expire_nodest_conn=0: the entry’s datagrams are dropped, not sent to the deleted server, until the udp timeout; then a live server answers', async ({
+      director,
+      client,
+      realServers,
+      net,
+    }) => {
+      const f = { director, client, realServers, net }
+      await expectPass(udpDroppedUntilExpiry(await runAt(f, 0)))
+    })
+
+    test('expire_nodest_conn=1: the next datagram from the same port is answered by a live server at once', async ({ nodestExpiring: _, director, client, realServers, net }) => {
+      const f = { director, client, realServers, net }
+      await expectPass(udpRescheduledAtOnce(await runAt(f, 1)))
+    })
+
+    describe('negative controls: each value is the other one’s control', () => {
+      test('at 1 the dropped-until-expiry check fails', async ({ nodestExpiring: _, director, client, realServers, net }) => {
+        const f = { director, client, realServers, net }
+        await expectFail(udpDroppedUntilExpiry(await runAt(f, 1)))
+      })
+      test('at 0 the rescheduled-at-once check fails', async ({ director, client, realServers, net }) => {
+        const f = { director, client, realServers, net }
+        await expectFail(udpRescheduledAtOnce(await runAt(f, 0)))
       })
     })
   })
