@@ -252,6 +252,15 @@ export interface UdpNodestRun {
   attempts: { server?: string; at: number }[]
 }
 
+/** The director's reading right after the UDP -d: `@@at <µs>`, then -Lnc; the entry of the client's port. */
+export function readUdpDeleted(deleted: string, { port, client, sourcePort }: { port: number; client: string; sourcePort: number }) {
+  const deletedAt = Number(/^@@at (\d+)$/m.exec(deleted)?.[1] ?? NaN) / 1e6
+  const entryAfterDelete = parseIpvsConnections(deleted.replace(/^@@at \d+\n/m, '')).find(
+    (e) => e.protocol === 'UDP' && e.virtual.port === port && e.source.address === client && e.source.port === sourcePort,
+  )
+  return { deletedAt, entryAfterDelete }
+}
+
 export function describeUdpNodestRun(run: UdpNodestRun): string {
   const rel = (t: number) => `${(t - run.deletedAt).toFixed(1)} s`
   return [

@@ -13,8 +13,12 @@ import {
   rateRises,
   rateStaysZero,
   readNodestListings,
+  readUdpDeleted,
   trackedByConntrack,
+  udpDroppedUntilExpiry,
+  udpRescheduledAtOnce,
   type NodestRun,
+  type UdpNodestRun,
 } from './checks'
 import { documentedKnobs } from './ipvs-sysctl-doc'
 
@@ -112,6 +116,37 @@ describe('expire_nodest_conn (the director\u2019s -Lnc readings of the 6.1 lab)'
 
   it('a server that got the client\u2019s acknowledgements after all fails the silent-drop check', () => {
     expect(droppedSilently({ ...run0, unackedAfter: 0 }).failures).toEqual(["the server's data was acknowledged (Send-Q 0): the client's packets reached it"])
+  })
+})
+
+describe('expire_nodest_conn over UDP (-Lnc right after the -d on the 6.1 lab, and the datagrams\u2019 answers)', () => {
+  const client = '192.168.100.1'
+  const base = { udpTimeout: 5, deletedServer: 'lvs-node-1' }
+  const at0 = readUdpDeleted(lab('nodest-udp-0-deleted-6.1.txt'), { port: 8003, client, sourcePort: 48003 })
+  const at1 = readUdpDeleted(lab('nodest-udp-1-deleted-6.1.txt'), { port: 8004, client, sourcePort: 48004 })
+  const t0 = at0.deletedAt
+  const t1 = at1.deletedAt
+  const run0: UdpNodestRun = {
+    knob: 0,
+    ...base,
+    ...at0,
+    first: { server: 'lvs-node-1', at: t0 - 0.2 },
+    attempts: [{ at: t0 + 3.7 }, { at: t0 + 6.9 }, { server: 'lvs-node-2', at: t0 + 7.3 }],
+  }
+  const run1: UdpNodestRun = { knob: 1, ...base, ...at1, first: { server: 'lvs-node-1', at: t1 - 0.9 }, attempts: [{ server: 'lvs-node-2', at: t1 + 0.6 }] }
+
+  it('at 0 the entry stays (4 s left) and the datagrams go unanswered until it runs out; at 1 it is gone and the next one goes to lvs-node-2', () => {
+    expect(at0.entryAfterDelete?.expiresInSeconds).toBe(4)
+    expect(at1.entryAfterDelete).toBeUndefined()
+    expect(passed(udpDroppedUntilExpiry(run0))).toBe(true)
+    expect(passed(udpRescheduledAtOnce(run0))).toBe(false)
+    expect(passed(udpRescheduledAtOnce(run1))).toBe(true)
+    expect(passed(udpDroppedUntilExpiry(run1))).toBe(false)
+  })
+
+  it('an answer before the udp timeout, or from the deleted server, fails the drop check', () => {
+    expect(passed(udpDroppedUntilExpiry({ ...run0, attempts: [{ at: t0 + 3 }, { server: 'lvs-node-2', at: t0 + 3.2 }] }))).toBe(false)
+    expect(passed(udpDroppedUntilExpiry({ ...run0, attempts: [{ at: t0 + 3.7 }, { server: 'lvs-node-1', at: t0 + 6 }] }))).toBe(false)
   })
 })
 

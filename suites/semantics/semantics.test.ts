@@ -12,7 +12,7 @@ import { changedState, topologyTest, type TopologyFixtures } from '../../fixture
 import type { Director } from '../../fixtures/nodes/director'
 import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import { parseIpvsConnections, parseIpvsRate, type ServiceKey } from '../../lab/ipvs'
+import { parseIpvsRate, type ServiceKey } from '../../lab/ipvs'
 import { parseRuleCounters } from '../../lab/netfilter/rule-counters'
 import { natTopology } from '../../topologies/nat'
 import {
@@ -27,6 +27,7 @@ import {
   rateRises,
   rateStaysZero,
   readNodestListings,
+  readUdpDeleted,
   trackedByConntrack,
   udpDroppedUntilExpiry,
   udpRescheduledAtOnce,
@@ -199,11 +200,8 @@ ipvsadm -L -n -c`)
       const server = realServers.find((rs) => rs.name === first?.server)
       if (!first || !server) throw new Error(`the first datagram to ${target} was not answered by a real server`)
       const deleted = await director.sh(`ipvsadm -d -u ${target} -r ${server.address()}:${udpPort}\necho "@@at \${EPOCHREALTIME/[.,]/}"\nipvsadm -L -n -c`)
-      const deletedAt = Number(/^@@at (\d+)$/m.exec(deleted)?.[1] ?? NaN) / 1e6
       const attempts = await client.askUdpUntilAnswered(target, sourcePort, udpTimeout + 6)
-      const entryAfterDelete = parseIpvsConnections(deleted.replace(/^@@at \d+\n/m, '')).find(
-        (e) => e.protocol === 'UDP' && e.virtual.port === port && e.source.address === client.address() && e.source.port === sourcePort,
-      )
+      const { deletedAt, entryAfterDelete } = readUdpDeleted(deleted, { port, client: client.address(), sourcePort })
       const run: UdpNodestRun = { knob: value, udpTimeout, deletedServer: server.name, first, deletedAt, entryAfterDelete, attempts }
       await evidence('starting state', `${startingState}; ipvsadm --set 900 120 ${udpTimeout}`)
       await evidence(`ipvsadm -Lnc right after -d ${server.address()}:${udpPort}`, deleted)
