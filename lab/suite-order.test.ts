@@ -10,8 +10,9 @@ describe('suiteRank', () => {
       '/w/suites/fwm/fwm.test.ts',
       '/w/suites/schedulers/schedulers.test.ts',
       '/w/suites/nat/nat.test.ts',
+      '/w/suites/semantics/semantics.test.ts',
     ]
     const ordered = [...files].sort((a, b) => suiteRank(a) - suiteRank(b)).map((f) => f.split('/')[3])
-    expect(ordered).toEqual(['nat', 'ipvsadm', 'schedulers', 'fwm', 'persistence', 'ha'])
+    expect(ordered).toEqual(['nat', 'semantics', 'ipvsadm', 'schedulers', 'fwm', 'persistence', 'ha'])
   })
 })
