@@ -38,6 +38,21 @@ import {
 import { documentedKnobs, ipvsSysctlDocument } from './ipvs-sysctl-doc'
 
 const vip = natTopology.vip
+
+/**
+ * One run per knob value, shared by the checks and the controls that read it; a later test
+ * that reads the same run attaches its summary again, so each test's report stands alone.
+ */
+function oncePerValue<R>(run: (f: Fixtures, value: number) => Promise<R>, summary?: (r: R) => string) {
+  const runs = new Map<number, Promise<R>>()
+  return (f: Fixtures, value: number): Promise<R> => {
+    const existing = runs.get(value)
+    if (existing) return summary ? existing.then(async (r) => (await evidence('what the run saw', summary(r)), r)) : existing
+    const started = run(f, value)
+    runs.set(value, started)
+    return started
+  }
+}
 const realServerAddresses = ['172.16.100.12', '172.16.100.11']
 const realNetwork = '172.16.100.0/24'
 const heldPort = 9000
@@ -143,14 +158,7 @@ ipvsadm -L -n -c`)
       await evidence('what the run saw', describeNodestRun(run))
       return run
     }
-    const runs = new Map<number, Promise<NodestRun>>()
-    const runAt = (f: Fixtures, value: number) => {
-      const existing = runs.get(value)
-      if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeNodestRun(r)), r))
-      const run = nodestRun(f, value)
-      runs.set(value, run)
-      return run
-    }
+    const runAt = oncePerValue(nodestRun, describeNodestRun)
 
     test('expire_nodest_conn=0 (the default): the client is not told, its packets are dropped silently, the entry stays', async ({ director, client, realServers, net }) => {
       const f = { director, client, realServers, net }
@@ -208,14 +216,7 @@ ipvsadm -L -n -c`)
       await evidence('what the run saw', describeUdpNodestRun(run))
       return run
     }
-    const runs = new Map<number, Promise<UdpNodestRun>>()
-    const runAt = (f: Fixtures, value: number) => {
-      const existing = runs.get(value)
-      if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeUdpNodestRun(r)), r))
-      const run = udpRun(f, value)
-      runs.set(value, run)
-      return run
-    }
+    const runAt = oncePerValue(udpRun, describeUdpNodestRun)
 
     test('expire_nodest_conn=0: the entry’s datagrams are dropped, not sent to the deleted server, until the udp timeout; then a live server answers', async ({
       director,
@@ -263,8 +264,7 @@ ipvsadm -L -n -c`)
       await evidence('ipvsadm -Ln --stats --exact, at the same moment (the estimator sums what --stats shows too)', statsText)
       return { key, rate: parseIpvsRate(rateText), traffic }
     }
-    const runs = new Map<number, ReturnType<typeof rateRun>>()
-    const runAt = (f: Fixtures, value: number) => runs.get(value) ?? (runs.set(value, rateRun(f, value)), runs.get(value)!)
+    const runAt = oncePerValue(rateRun)
     const skipWithout = async (director: Director, skip: (note?: string) => never) => {
       if (!(await knobsOf(director)).knobs.includes('run_estimation')) skip('this kernel has no net.ipv4.vs.run_estimation (the estimator cannot be turned off)')
     }
@@ -326,8 +326,7 @@ ipvsadm -L -n -c`)
       await evidence('/proc/net/nf_conntrack lines for the port (where the kernel has the file)', tracked || '(none)')
       return { client: counters.get('lab-ct-client'), reply: counters.get('lab-ct-reply'), requests, answered: exchanges.filter((x) => x.status === 200).length }
     }
-    const runs = new Map<number, Promise<ConntrackCounts>>()
-    const runAt = (f: Fixtures, value: number) => runs.get(value) ?? (runs.set(value, conntrackRun(f, value)), runs.get(value)!)
+    const runAt = oncePerValue(conntrackRun)
     const skipWithout = async (director: Director, skip: (note?: string) => never) => {
       if (!(await knobsOf(director)).knobs.includes('conntrack')) skip('this kernel has no net.ipv4.vs.conntrack (built without CONFIG_IP_VS_NFCT)')
     }
