@@ -47,6 +47,9 @@ describe('parseTcpdump (tcpdump -nn -e, captured in the DR lab on 6.1)', () => {
     expect(undeliveredFrames({ frames: [], captured: 3, receivedByFilter: 40, droppedByKernel: 0 })).toBe(37)
     expect(undeliveredFrames({ frames: [], captured: 38, receivedByFilter: 40, droppedByKernel: 2 })).toBe(0)
     expect(undeliveredFrames({ frames: [] })).toBe(0)
+    // a frame from before the filter was set: counted, filtered out in userland, never printed
+    expect(undeliveredFrames({ frames: [], captured: 80, receivedByFilter: 81, droppedByKernel: 0, filteredAtStart: 1 })).toBe(0)
+    expect(undeliveredFrames({ frames: [], captured: 79, receivedByFilter: 81, droppedByKernel: 0, filteredAtStart: 1 })).toBe(1)
   })
 })
 

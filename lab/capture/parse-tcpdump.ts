@@ -39,6 +39,12 @@ export interface Capture {
   /** Frames the kernel handed to the capture's socket (those dropped included). */
   receivedByFilter?: number
   droppedByKernel?: number
+  /**
+   * Frames the kernel counted before tcpdump's filter was set (libpcap binds its socket first,
+   * then filters what was already in its ring in userland, pcap-linux.c pcap_setfilter_linux):
+   * counted as received, never printed, and none of the observation's.
+   */
+  filteredAtStart?: number
 }
 
 /**
@@ -47,7 +53,7 @@ export interface Capture {
  */
 export function undeliveredFrames(c: Capture): number {
   if (c.receivedByFilter === undefined || c.captured === undefined) return 0
-  return Math.max(0, c.receivedByFilter - c.captured - (c.droppedByKernel ?? 0))
+  return Math.max(0, c.receivedByFilter - c.captured - (c.droppedByKernel ?? 0) - (c.filteredAtStart ?? 0))
 }
 
 const head = /^(\S+) ([0-9a-f:]{17}) > ([0-9a-f:]{17}), ethertype (\S+) \(0x[0-9a-f]+\), length \d+: (.*)$/
