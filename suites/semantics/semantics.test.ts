@@ -8,13 +8,10 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
-import { changedState, topologyTest, type TopologyFixtures } from '../../fixtures/lab-test'
 import type { Director } from '../../fixtures/nodes/director'
-import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { parseIpvsRate, type ServiceKey } from '../../lab/ipvs'
 import { parseRuleCounters } from '../../lab/netfilter/rule-counters'
-import { natTopology } from '../../topologies/nat'
 import {
   carriesOnWhenReAdded,
   describeNodestRun,
@@ -23,7 +20,6 @@ import {
   expiredAtNextPacket,
   knobsAsDocumented,
   notTracked,
-  parseKnobListing,
   rateRises,
   rateStaysZero,
   readNodestListings,
@@ -36,30 +32,11 @@ import {
   type UdpNodestRun,
 } from './checks'
 import { documentedKnobs, ipvsSysctlDocument } from './ipvs-sysctl-doc'
+import { freshService, knobsOf, knobTest, oncePerValue, realNetwork, setKnob, skipWithoutKnob, vip, type KnobFixtures } from './knob-test'
 
-const vip = natTopology.vip
-
-/**
- * One run per knob value, shared by the checks and the controls that read it; a later test
- * that reads the same run attaches its summary again, so each test's report stands alone.
- */
-function oncePerValue<R>(run: (f: Fixtures, value: number) => Promise<R>, summary?: (r: R) => string) {
-  const runs = new Map<number, Promise<R>>()
-  return (f: Fixtures, value: number): Promise<R> => {
-    const existing = runs.get(value)
-    if (existing) return summary ? existing.then(async (r) => (await evidence('what the run saw', summary(r)), r)) : existing
-    const started = run(f, value)
-    runs.set(value, started)
-    return started
-  }
-}
-const realServerAddresses = ['172.16.100.12', '172.16.100.11']
-const realNetwork = '172.16.100.0/24'
 const heldPort = 9000
-const knob = (name: string) => `net.ipv4.vs.${name}`
 
-const setKnob = (name: string, value: string) => changedState(async ({ director }) => (await director.setSysctl(knob(name), value), director))
-const test = topologyTest(natTopology).extend<{ endpoints: void; nodestExpiring: Director; estimationOff: Director; conntrackOn: Director }>({
+const test = knobTest.extend<{ endpoints: void; nodestExpiring: Director; estimationOff: Director; conntrackOn: Director }>({
   endpoints: [
     async ({ realServers }, use) => {
       await Promise.all(realServers.map((rs) => rs.serveHeldConnections(heldPort)))
@@ -71,22 +48,7 @@ const test = topologyTest(natTopology).extend<{ endpoints: void; nodestExpiring:
   estimationOff: setKnob('run_estimation', '0'),
   conntrackOn: setKnob('conntrack', '1'),
 })
-type Fixtures = Pick<TopologyFixtures, 'director' | 'client' | 'realServers' | 'net'>
-
-/** A fresh rr service on VIP:port (TCP unless told `-u`) over both real servers (NAT), its start proved quiet and the knob read back, in one round trip. */
-async function freshService(director: Director, port: number, serverPort: number, knobName: string, protocol = '-t'): Promise<string> {
-  const service = `${protocol} ${vip}:${port}`
-  const scope = { vip, ports: [port] }
-  const setUp = [`-A ${service} -s rr`, ...realServerAddresses.map((rip) => `-a ${service} -r ${rip}:${serverPort} -m`)].map((c) => `ipvsadm ${c}`).join('\n')
-  const out = await director.sh(`${setUp}\necho "@@knob $(cat /proc/sys/net/ipv4/vs/${knobName})"\n${quietStartScript(scope)}`)
-  const value = /^@@knob (\S+)$/m.exec(out)?.[1]
-  return provenQuiet(parseQuietStart(scope, out), [`${knob(knobName)} read back as ${value}`])
-}
-
-let knobListing: Promise<{ text: string; knobs: string[] }> | undefined
-function knobsOf(director: Director) {
-  return (knobListing ??= director.sh('ls -1 /proc/sys/net/ipv4/vs/', undefined, { readOnly: true }).then((text) => ({ text, knobs: parseKnobListing(text) })))
-}
+type Fixtures = KnobFixtures
 
 describe('the documented IPVS sysctls (Documentation/networking/ipvs-sysctl.rst)', () => {
   describe('the knobs of /proc/sys/net/ipv4/vs/ against the document', () => {
@@ -202,7 +164,7 @@ ipvsadm -L -n -c`)
       const sourcePort = 40000 + port
       await Promise.all(realServers.map((rs) => rs.serveUdp(udpPort)))
       await director.ipvsadm(`--set 900 120 ${udpTimeout}`)
-      const startingState = await freshService(director, port, udpPort, 'expire_nodest_conn', '-u')
+      const startingState = await freshService(director, port, udpPort, 'expire_nodest_conn', { protocol: '-u' })
       const target = `${vip}:${port}`
       const [first] = await client.askUdpUntilAnswered(target, sourcePort, 0)
       const server = realServers.find((rs) => rs.name === first?.server)
@@ -265,9 +227,7 @@ ipvsadm -L -n -c`)
       return { key, rate: parseIpvsRate(rateText), traffic }
     }
     const runAt = oncePerValue(rateRun)
-    const skipWithout = async (director: Director, skip: (note?: string) => never) => {
-      if (!(await knobsOf(director)).knobs.includes('run_estimation')) skip('this kernel has no net.ipv4.vs.run_estimation (the estimator cannot be turned off)')
-    }
+    const skipWithout = (director: Director, skip: (note?: string) => never) => skipWithoutKnob(director, 'run_estimation', 'the estimator cannot be turned off', skip)
 
     test('run_estimation=1 (the default): --rate rises while traffic flows', async ({ skip, director, client, realServers, net }) => {
       const f = { director, client, realServers, net }
@@ -327,9 +287,7 @@ ipvsadm -L -n -c`)
       return { client: counters.get('lab-ct-client'), reply: counters.get('lab-ct-reply'), requests, answered: exchanges.filter((x) => x.status === 200).length }
     }
     const runAt = oncePerValue(conntrackRun)
-    const skipWithout = async (director: Director, skip: (note?: string) => never) => {
-      if (!(await knobsOf(director)).knobs.includes('conntrack')) skip('this kernel has no net.ipv4.vs.conntrack (built without CONFIG_IP_VS_NFCT)')
-    }
+    const skipWithout = (director: Director, skip: (note?: string) => never) => skipWithoutKnob(director, 'conntrack', 'built without CONFIG_IP_VS_NFCT', skip)
 
     test('conntrack=0 (the default): IPVS connections stay out of connection tracking', async ({ skip, director, client, realServers, net }) => {
       const f = { director, client, realServers, net }
