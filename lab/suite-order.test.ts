@@ -11,8 +11,20 @@ describe('suiteRank', () => {
       '/w/suites/schedulers/schedulers.test.ts',
       '/w/suites/nat/nat.test.ts',
       '/w/suites/semantics/semantics.test.ts',
+      '/w/suites/dr/dr.test.ts',
+      '/w/suites/semantics/dr-pmtu-disc.test.ts',
     ]
-    const ordered = [...files].sort((a, b) => suiteRank(a) - suiteRank(b)).map((f) => f.split('/')[3])
-    expect(ordered).toEqual(['nat', 'semantics', 'ipvsadm', 'schedulers', 'fwm', 'persistence', 'ha'])
+    const ordered = [...files].sort((a, b) => suiteRank(a) - suiteRank(b)).map((f) => f.split('/').pop())
+    expect(ordered).toEqual([
+      'nat.test.ts',
+      'semantics.test.ts',
+      'dr-pmtu-disc.test.ts',
+      'dr.test.ts',
+      'ipvsadm.test.ts',
+      'schedulers.test.ts',
+      'fwm.test.ts',
+      'persistence.test.ts',
+      'ha.test.ts',
+    ])
   })
 })

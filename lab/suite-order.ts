@@ -2,14 +2,29 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
  * The order the lab suites run in. Files that share a topology come one after the other, so
- * that it is brought up once for them (fixtures/topology-pool.ts): nat and semantics (nat),
- * ipvsadm and schedulers (nat-three-servers), fwm and persistence (dr-shop). A suite not listed runs after these.
+ * that it is brought up once for them (fixtures/topology-pool.ts): nat and semantics (nat), the
+ * DR semantics and dr (dr), ipvsadm and schedulers (nat-three-servers), fwm and persistence
+ * (dr-shop). A file takes the rank of the longest entry it is under; a suite not listed runs
+ * after these.
  */
-export const suiteOrder = ['suites/nat/', 'suites/semantics/', 'suites/dr/', 'suites/ipvsadm/', 'suites/schedulers/', 'suites/fwm/', 'suites/persistence/', 'suites/verify/']
+export const suiteOrder = [
+  'suites/nat/',
+  'suites/semantics/',
+  'suites/semantics/dr-',
+  'suites/dr/',
+  'suites/ipvsadm/',
+  'suites/schedulers/',
+  'suites/fwm/',
+  'suites/persistence/',
+  'suites/verify/',
+]
 
 export function suiteRank(file: string): number {
-  const i = suiteOrder.findIndex((dir) => file.includes(`/${dir}`) || file.startsWith(dir))
-  return i < 0 ? suiteOrder.length : i
+  let rank = suiteOrder.length
+  for (const [i, dir] of suiteOrder.entries()) {
+    if ((file.includes(`/${dir}`) || file.startsWith(dir)) && (rank === suiteOrder.length || dir.length > suiteOrder[rank]!.length)) rank = i
+  }
+  return rank
 }
 
 /** vitest's own order (slow and failed first) within each rank; the suites in suiteOrder's. */

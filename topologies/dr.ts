@@ -2,7 +2,7 @@ import { portRange, type Topology } from './topology'
 
 const vip = '172.16.100.200'
 /** DR and TUN keep the port: the real servers serve every port an observation may get. */
-const freshPorts = portRange(8001, 12)
+const freshPorts = portRange(8001, 20)
 
 /** What the article sets on a DR real server before the VIP goes on its loopback. */
 export const arpSilence = {

@@ -5,6 +5,7 @@
 import { describe, expect } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
 import { changedState, topologyTest } from '../../fixtures/lab-test'
+import { tunnelScript as tunnelScriptFor } from '../../fixtures/tunnel-mode'
 import type { RealServer } from '../../fixtures/nodes/real-server'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { arpSilence as arpSilenceSysctls, drTopology } from '../../topologies/dr'
@@ -19,14 +20,7 @@ const controlRequests = 4
 /** The article's port, for the article's own observations; every other one takes a fresh port. */
 const articlePort = 80
 
-/** TUN: the VIP moves from lo to the IPIP device tunl0; the spec guard moves it back after the test. */
-const tunnelScript = `
-ip addr del ${vip}/32 dev lo
-ip link set tunl0 up
-ip addr replace ${vip}/32 dev tunl0
-# Decapsulated packets arrive on tunl0 from a client routed via eth0: strict reverse-path
-# filtering would drop them (the larger of all and the device's value applies).
-sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0`
+const tunnelScript = tunnelScriptFor(vip)
 
 const test = topologyTest(drTopology).extend<{
   tunnels: RealServer[]

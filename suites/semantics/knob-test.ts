@@ -48,6 +48,9 @@ export interface FreshServiceOptions {
   servers?: string[]
   /** The scheduler (rr by default). */
   scheduler?: string
+  /** The virtual address (the NAT topology's by default) and the forwarding method (`-m`, `-g`, `-i`). */
+  vip?: string
+  method?: string
 }
 
 /**
@@ -59,11 +62,11 @@ export async function freshService(
   port: number,
   serverPort: number,
   knobName: string | undefined,
-  { protocol = '-t', flags = '', servers = realServerAddresses, scheduler = 'rr' }: FreshServiceOptions = {},
+  { protocol = '-t', flags = '', servers = realServerAddresses, scheduler = 'rr', vip = natTopology.vip, method = '-m' }: FreshServiceOptions = {},
 ): Promise<string> {
   const service = `${protocol} ${vip}:${port}`
   const scope = { vip, ports: [port] }
-  const setUp = [`-A ${service} -s ${scheduler} ${flags}`.trimEnd(), ...servers.map((rip) => `-a ${service} -r ${rip.includes(':') ? rip : `${rip}:${serverPort}`} -m`)]
+  const setUp = [`-A ${service} -s ${scheduler} ${flags}`.trimEnd(), ...servers.map((rip) => `-a ${service} -r ${rip.includes(':') ? rip : `${rip}:${serverPort}`} ${method}`)]
     .map((c) => `ipvsadm ${c}`)
     .join('\n')
   const readBack = knobName ? `echo "@@knob $(cat /proc/sys/net/ipv4/vs/${knobName})"` : ''
