@@ -68,6 +68,8 @@ describe('consistent hashing: one of four equal real servers leaves, 256 clients
     await evidence('starting state', `${startingState}; -s ${scheduler} over ${servers.join(', ')}; ${clientAddresses.length} client addresses in ${clientBlock}`)
     await evidence('connections from every client address, before and after the removal', `${connectedBefore}\n${connectedAfter}`)
     await evidence(`ipvsadm -Ln of the service after -d ${removed}`, listingAfter.slice(0, listingAfter.indexOf('IPVS connection entries')))
+    await evidence(`ipvsadm -Lnc before the removal (client port ${first})`, listingBefore)
+    await evidence(`ipvsadm -Lnc after it (client port ${second})`, listed)
     await evidence('each client: its server before -> after', hashingTable(run))
     await evidence('what the run saw', describeHashingRun(run))
     return run
