@@ -21,8 +21,25 @@ export type KnobFixtures = Pick<TopologyFixtures, 'director' | 'client' | 'realS
 
 export const knobTest = topologyTest(natTopology)
 
-/** A knob at `value` for one test: the director changed, restored by the spec guard after it. */
-export const setKnob = (name: string, value: string) => changedState(async ({ director }) => (await director.setSysctl(knob(name), value), director))
+/** Why a kernel may lack a knob a test sets, for its skip note. */
+export const missingKnobWhy: Record<string, string> = {
+  run_estimation: 'the estimator cannot be turned off',
+  conntrack: 'built without CONFIG_IP_VS_NFCT',
+}
+
+/**
+ * A knob at `value` for one test: the director changed, restored by the spec guard after it.
+ * Where the kernel has no such knob the test skips, before anything is changed, with the note
+ * its body's own check would give (skipWithoutKnob).
+ */
+export const setKnob = (name: string, value: string) => {
+  const set = changedState(async ({ director }) => (await director.setSysctl(knob(name), value), director))
+  // vitest reads a fixture's dependencies from its first parameter's destructuring
+  return async ({ net, director, realServers, client, spec, skip }: TopologyFixtures & { skip: (note?: string) => never }, use: (d: Director) => Promise<void>) => {
+    await skipWithoutKnob(director, name, missingKnobWhy[name] ?? 'not in this kernel', skip)
+    await set({ net, director, realServers, client, spec }, use)
+  }
+}
 
 /**
  * One run per knob value, shared by the checks and the controls that read it; a later test

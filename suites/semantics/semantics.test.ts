@@ -32,7 +32,7 @@ import {
   type UdpNodestRun,
 } from './checks'
 import { documentedKnobs, ipvsSysctlDocument } from './ipvs-sysctl-doc'
-import { freshService, knobsOf, knobTest, oncePerValue, realNetwork, setKnob, skipWithoutKnob, vip, type KnobFixtures } from './knob-test'
+import { freshService, knobsOf, knobTest, oncePerValue, realNetwork, missingKnobWhy, setKnob, skipWithoutKnob, vip, type KnobFixtures } from './knob-test'
 
 const heldPort = 9000
 
@@ -227,7 +227,7 @@ ipvsadm -L -n -c`)
       return { key, rate: parseIpvsRate(rateText), traffic }
     }
     const runAt = oncePerValue(rateRun)
-    const skipWithout = (director: Director, skip: (note?: string) => never) => skipWithoutKnob(director, 'run_estimation', 'the estimator cannot be turned off', skip)
+    const skipWithout = (director: Director, skip: (note?: string) => never) => skipWithoutKnob(director, 'run_estimation', missingKnobWhy.run_estimation!, skip)
 
     test('run_estimation=1 (the default): --rate rises while traffic flows', async ({ skip, director, client, realServers, net }) => {
       const f = { director, client, realServers, net }
@@ -287,7 +287,7 @@ ipvsadm -L -n -c`)
       return { client: counters.get('lab-ct-client'), reply: counters.get('lab-ct-reply'), requests, answered: exchanges.filter((x) => x.status === 200).length }
     }
     const runAt = oncePerValue(conntrackRun)
-    const skipWithout = (director: Director, skip: (note?: string) => never) => skipWithoutKnob(director, 'conntrack', 'built without CONFIG_IP_VS_NFCT', skip)
+    const skipWithout = (director: Director, skip: (note?: string) => never) => skipWithoutKnob(director, 'conntrack', missingKnobWhy.conntrack!, skip)
 
     test('conntrack=0 (the default): IPVS connections stay out of connection tracking', async ({ skip, director, client, realServers, net }) => {
       const f = { director, client, realServers, net }
