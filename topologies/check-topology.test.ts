@@ -4,6 +4,7 @@ import { drTopology } from './dr'
 import { natTopology } from './nat'
 import { drShopTopology } from './dr-shop'
 import { natThreeServersTopology } from './nat-three-servers'
+import { haDrTopology } from './ha-dr'
 import type { Topology } from './topology'
 
 const routedClient: Topology = {
@@ -18,6 +19,27 @@ describe('checkTopology', () => {
     expect(() => checkTopology(drTopology)).not.toThrow()
     expect(() => checkTopology(natThreeServersTopology)).not.toThrow()
     expect(() => checkTopology(drShopTopology)).not.toThrow()
+    expect(() => checkTopology(haDrTopology)).not.toThrow()
+  })
+
+  it('refuses two directors without a VRRP group, and a group that is not the two directors, in one line', () => {
+    const { vrrp: _, ...noGroup } = haDrTopology
+    expect(() => checkTopology(noGroup)).toThrow(
+      'topology ha-dr: it has two directors (lvs-node-0a, lvs-node-0b) and no VRRP group; give it a vrrp group with both as members, or drop one',
+    )
+    const wrongMember = {
+      ...haDrTopology,
+      vrrp: {
+        ...haDrTopology.vrrp!,
+        members: [
+          { node: 'lvs-node-0a', priority: 150 },
+          { node: 'lvs-node-1', priority: 100 },
+        ],
+      },
+    }
+    expect(() => checkTopology(wrongMember)).toThrow('its VRRP group (lvs-node-0a, lvs-node-1) is not its two directors (lvs-node-0a, lvs-node-0b)')
+    const tie = { ...haDrTopology, vrrp: { ...haDrTopology.vrrp!, members: haDrTopology.vrrp!.members.map((m) => ({ ...m, priority: 100 })) } }
+    expect(() => checkTopology(tie)).toThrow('both VRRP members have priority 100')
   })
 
   it('refuses DR with the client on another L2 segment, naming the node and the segment', () => {
@@ -36,7 +58,7 @@ describe('checkTopology', () => {
     const lost = { ...drTopology, nodes: drTopology.nodes.map((n) => (n.role === 'client' ? { ...n, interfaces: [{ network: 'lan', address: '10.0.0.1' }] } : n)) }
     expect(() => checkTopology(lost)).toThrow('client is on network lan, which the topology does not define')
     const twoDirectors = { ...drTopology, nodes: [...drTopology.nodes, { ...drTopology.nodes[0], name: 'lvs-node-9' }] }
-    expect(() => checkTopology(twoDirectors)).toThrow('it has 2 nodes with the role director')
+    expect(() => checkTopology(twoDirectors)).toThrow('it has two directors (lvs-node-0, lvs-node-9) and no VRRP group')
   })
 
   it('refuses a VIP on a network the node has no interface on', () => {

@@ -37,10 +37,9 @@ export function checkTopology(t: Topology): void {
       }
     }
   }
-  for (const role of ['director', 'client'] as const) {
-    const count = t.nodes.filter((n) => n.role === role).length
-    if (count !== 1) throw new TopologyError(t, `it has ${count} nodes with the role ${role}`, `a topology has exactly one ${role}`)
-  }
+  const clients = t.nodes.filter((n) => n.role === 'client').length
+  if (clients !== 1) throw new TopologyError(t, `it has ${clients} nodes with the role client`, 'a topology has exactly one client')
+  checkDirectors(t)
   if (!t.nodes.some((n) => n.role === 'real-server')) throw new TopologyError(t, 'it has no real server', 'add at least one')
   if (t.mode === 'dr') checkSharedSegment(t)
 }
@@ -58,4 +57,26 @@ function checkSharedSegment(t: Topology): void {
   if (!segment) throw new TopologyError(t, 'DR needs the director and every real server on one L2 segment, and they share none', 'put them on one network')
   const away = t.nodes.filter((n) => !n.interfaces.some((i) => i.network === segment.network)).map((n) => `${n.name} (on ${n.interfaces.map((i) => i.network).join(', ')})`)
   throw new TopologyError(t, `DR needs every node on the real servers' L2 segment ${segment.network}, but ${away.join(' and ')} is not`, `give it an address on ${segment.network}`)
+}
+
+/** One director, or two that form the topology's VRRP group (a pair without one would both hold the VIP). */
+function checkDirectors(t: Topology): void {
+  const directors = t.nodes.filter((n) => n.role === 'director')
+  if (directors.length === 1 && !t.vrrp) return
+  if (directors.length === 0 || directors.length > 2)
+    throw new TopologyError(t, `it has ${directors.length} nodes with the role director`, 'a topology has one director, or two in a VRRP group')
+  if (!t.vrrp)
+    throw new TopologyError(t, `it has two directors (${directors.map((d) => d.name).join(', ')}) and no VRRP group`, 'give it a vrrp group with both as members, or drop one')
+  const members = t.vrrp.members.map((m) => m.node)
+  const outside = directors.filter((d) => !members.includes(d.name))
+  if (directors.length !== 2 || members.length !== 2 || outside.length)
+    throw new TopologyError(
+      t,
+      `its VRRP group (${members.join(', ')}) is not its two directors (${directors.map((d) => d.name).join(', ')})`,
+      'make the group exactly the two directors',
+    )
+  if (t.vrrp.members[0]!.priority === t.vrrp.members[1]!.priority)
+    throw new TopologyError(t, `both VRRP members have priority ${t.vrrp.members[0]!.priority}`, 'give the intended master the higher priority')
+  if (!directors.every((d) => d.interfaces.some((i) => i.network === t.vrrp!.network)))
+    throw new TopologyError(t, `the VRRP network ${t.vrrp.network} is not on both directors`, 'put both directors on it')
 }

@@ -48,6 +48,27 @@ export interface NodeSpec {
   http?: HttpSpec
 }
 
+/** One director of a VRRP group, with its priority (the higher one is master when both run). */
+export interface VrrpMember {
+  node: string
+  priority: number
+}
+
+/**
+ * Two directors sharing the VIP through VRRP (keepalived): the VIP is not in either
+ * director's spec, keepalived adds it on the master. `floating` are more addresses that move
+ * with it (a NAT real servers' gateway), in one vrrp_sync_group.
+ */
+export interface VrrpSpec {
+  /** The network whose interface carries the adverts and the VIP. */
+  network: string
+  virtualRouterId: number
+  /** Seconds between adverts. */
+  advertInt: number
+  members: VrrpMember[]
+  floating?: ExtraAddressSpec[]
+}
+
 export interface Topology {
   name: string
   description: string
@@ -67,6 +88,8 @@ export interface Topology {
    * cannot remap ports, so there the real servers serve every one of them.
    */
   freshPorts?: number[]
+  /** Two directors: the VRRP group they form. A topology with two directors and none is refused. */
+  vrrp?: VrrpSpec
 }
 
 /** Ports from..from+count-1. */

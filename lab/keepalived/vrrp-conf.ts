@@ -1,0 +1,62 @@
+import type { Topology, VrrpMember } from '../../topologies/topology'
+
+/** A virtual service keepalived programs on each director (its checker), DR to the real servers. */
+export interface KeepalivedService {
+  port: number
+  scheduler: string
+  realServers: string[]
+  /** Seconds between health checks. */
+  delayLoop: number
+  /** `-p` in seconds, if persistent. */
+  persistenceTimeout?: number
+}
+
+export interface VrrpConfOptions {
+  services: KeepalivedService[]
+  /** keepalived's lvs_sync_daemon on the VRRP interface: the kernel's sync daemon, master on the master, backup on the backup. */
+  syncDaemon?: boolean
+}
+
+/**
+ * One director's keepalived.conf for the topology's VRRP group: one vrrp_instance (the
+ * intended master starts in MASTER, the other in BACKUP, each with its priority; preemption
+ * on, keepalived's default), the VIP as its virtual_ipaddress on the group's interface, and
+ * the DR virtual servers. Gratuitous ARPs go out at once (vrrp_garp_master_delay 0 would be
+ * "never again"; 1 s is the smallest repeat), so the client's neighbour entry moves with the VIP.
+ */
+export function vrrpConf(topology: Topology, member: VrrpMember, device: string, { services, syncDaemon = false }: VrrpConfOptions): string {
+  const vrrp = topology.vrrp
+  if (!vrrp) throw new Error(`topology ${topology.name} has no VRRP group`)
+  const master = [...vrrp.members].sort((a, b) => b.priority - a.priority)[0]!
+  const instance = `VI_${vrrp.virtualRouterId}`
+  const lines = [
+    'global_defs {',
+    `  router_id ${member.node}`,
+    '  vrrp_garp_master_delay 1',
+    '  vrrp_garp_master_repeat 3',
+    ...(syncDaemon ? [`  lvs_sync_daemon ${device} ${instance}`] : []),
+    '}',
+    `vrrp_instance ${instance} {`,
+    `  state ${member.node === master.node ? 'MASTER' : 'BACKUP'}`,
+    `  interface ${device}`,
+    `  virtual_router_id ${vrrp.virtualRouterId}`,
+    `  priority ${member.priority}`,
+    `  advert_int ${vrrp.advertInt}`,
+    '  virtual_ipaddress {',
+    `    ${topology.vip}/32 dev ${device}`,
+    ...(vrrp.floating ?? []).map((f) => `    ${f.address} dev ${device}`),
+    '  }',
+    '}',
+    ...services.flatMap((s) => [
+      `virtual_server ${topology.vip} ${s.port} {`,
+      `  delay_loop ${s.delayLoop}`,
+      `  lb_algo ${s.scheduler}`,
+      '  lb_kind DR',
+      '  protocol TCP',
+      ...(s.persistenceTimeout !== undefined ? [`  persistence_timeout ${s.persistenceTimeout}`] : []),
+      ...s.realServers.flatMap((rip) => [`  real_server ${rip} ${s.port} {`, '    weight 1', '    TCP_CHECK {', '      connect_timeout 1', '    }', '  }']),
+      '}',
+    ]),
+  ]
+  return `${lines.join('\n')}\n`
+}

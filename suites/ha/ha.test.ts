@@ -1,0 +1,143 @@
+/**
+ * Two directors, keepalived and VRRP (topologies/ha-dr.ts): one master, and what happens to
+ * the VIP when the master fails and comes back. keepalived runs per test from the topology's
+ * VRRP group (fixtures/vrrp-pair.ts) and is stopped after it, with the VIP and the services
+ * it programmed.
+ */
+import { describe } from 'vitest'
+import { PacketCapture } from '../../fixtures/capture'
+import { evidence } from '../../fixtures/evidence'
+import { topologyTest } from '../../fixtures/lab-test'
+import type { Client } from '../../fixtures/nodes/client'
+import { expectFail, expectPass } from '../../fixtures/verdict'
+import { VrrpPair, type DirectorView } from '../../fixtures/vrrp-pair'
+import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
+import { haDrTopology } from '../../topologies/ha-dr'
+import { describeMoveRun, movedTo, oneMaster, type DirectorState, type MoveRun, type PairReading } from './checks'
+
+const vip = haDrTopology.vip
+const vrrp = haDrTopology.vrrp!
+const realServers = haDrTopology.nodes.filter((n) => n.role === 'real-server').map((n) => n.interfaces[0]!.address)
+/** The backup's master-down interval: 3 x advert_int + skew, skew = (256 - priority) / 256 x advert_int (RFC 5798). */
+const backupPriority = Math.min(...vrrp.members.map((m) => m.priority))
+const masterPriority = Math.max(...vrrp.members.map((m) => m.priority))
+const masterDown = (priority: number) => 3 * vrrp.advertInt + ((256 - priority) / 256) * vrrp.advertInt
+/**
+ * What the emulated lab adds to the protocol's time: the probes' own granularity (a failed one
+ * takes its 0.5 s connect timeout, then 0.2 s of pause) and keepalived and the client scheduled
+ * late on a loaded guest.
+ */
+const toleranceSeconds = 2
+
+const test = topologyTest(haDrTopology).extend<{ pair: VrrpPair }>({
+  pair: async ({ net, lab }, use) => {
+    const pair = new VrrpPair(net, lab)
+    try {
+      await use(pair)
+    } finally {
+      await pair.release()
+    }
+  },
+})
+
+const service = (port: number): KeepalivedService => ({ port, scheduler: 'rr', realServers, delayLoop: 2 })
+const state = (v: DirectorView): DirectorState => ({ name: v.name, mac: v.mac, holdsVip: v.holdsVip, state: v.states.at(-1) })
+
+async function attachViews(title: string, views: DirectorView[]) {
+  for (const v of views) await evidence(`${title}: ${v.name} (ip -o -4 addr, keepalived log)`, `${v.addresses}\n\n${v.log}`)
+}
+
+describe('one master: VRRP elects one director to hold the VIP', () => {
+  async function reading(pair: VrrpPair, client: Client): Promise<PairReading> {
+    const views = await pair.read()
+    const arp = await client.arping(vip, 2)
+    await attachViews('after keepalived settled', views)
+    await evidence(`arping ${vip} from the client`, arp.raw)
+    return { directors: views.map(state), arp: arp.replies }
+  }
+
+  test('with both keepalived running, exactly one director holds the VIP (lvs-node-0a, priority 150) and one MAC answers ARP for it', async ({ pair, client, net }) => {
+    await pair.start({ services: [service(net.freshPort())] })
+    const r = await reading(pair, client)
+    await expectPass(oneMaster(r))
+  })
+
+  test('negative control: VRRP adverts dropped between the directors, both become master and two MACs answer', async ({ pair, client, net }) => {
+    // iptables rules on the directors: the spec guard removes them after the test
+    await pair.start({ services: [service(net.freshPort())] }, { before: () => 'iptables -I INPUT -p vrrp -j DROP' })
+    const r = await reading(pair, client)
+    await expectFail(oneMaster(r))
+  })
+})
+
+describe('failover and failback: the VIP moves with the master', () => {
+  /**
+   * Probes the VIP every 0.2 s from the client while `event` happens, with the client's ARP
+   * captured; then reads the client's neighbour entry and the directors.
+   */
+  async function move(pair: VrrpPair, client: Client, port: number, name: string, to: 'master' | 'backup', event: () => Promise<number>): Promise<MoveRun> {
+    const url = `http://${vip}:${port}/`
+    const capture = await PacketCapture.start(client, 'arp')
+    const tag = await client.probeFor(url, 9)
+    const at = await event()
+    const probes = await client.probes(tag)
+    const arp = await capture.stop()
+    const neighbour = await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })
+    const views = await pair.read()
+    const target = to === 'master' ? pair.master : pair.backup
+    const toView = views.find((v) => v.name === target.name)!
+    const other = views.find((v) => v.name !== target.name)
+    const run: MoveRun = {
+      event: name,
+      at,
+      from: state(views.find((v) => v.name !== target.name) ?? toView),
+      to: state(toView),
+      ...(other ? { other: state(other) } : {}),
+      probes,
+      arpFrames: arp.frames,
+      neighbourMac: /lladdr ([0-9a-f:]{17})/.exec(neighbour)?.[1],
+      vip,
+      boundSeconds: masterDown(to === 'master' ? masterPriority : backupPriority),
+      toleranceSeconds,
+    }
+    await attachViews(`after the master ${name}`, views)
+    await evidence(arp.description, arp.text || '(no frames)')
+    await evidence(`ip neigh show ${vip} on the client`, neighbour || '(none)')
+    await evidence('the probes (sent, ended on the lab clock, server)', probes.map((p) => `${p.sentAt.toFixed(3)} ${p.endedAt.toFixed(3)} ${p.server ?? '-'}`).join('\n'))
+    await evidence('what the run saw', describeMoveRun(run))
+    return run
+  }
+
+  test('the master’s keepalived stopped: lvs-node-0b takes the VIP, the client follows its gratuitous ARP, new connections are answered', async ({ pair, client, net }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)] })
+    await expectPass(movedTo(await move(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
+  })
+
+  test('the master paused (docker pause): lvs-node-0b takes the VIP after the master-down interval', async ({ pair, client, net }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)] })
+    await expectPass(
+      movedTo(
+        await move(pair, client, port, 'paused', 'backup', async () => {
+          const [at] = await Promise.all([client.sh('echo "${EPOCHREALTIME/[.,]/}"', undefined, { readOnly: true }), pair.pause(pair.master)])
+          return Number(at.trim()) / 1e6
+        }),
+      ),
+    )
+  })
+
+  test('failback: lvs-node-0a’s keepalived started again takes the VIP back (preemption)', async ({ pair, client, net }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)] })
+    await pair.stop(pair.master)
+    await expectPass(movedTo(await move(pair, client, port, 'started keepalived again', 'master', () => pair.start({ services: [service(port)] }, { only: [pair.master] }))))
+  })
+
+  test('negative control: the backup’s keepalived stopped first, nobody takes the VIP and the failover check fails', async ({ pair, client, net }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)] })
+    await pair.stop(pair.backup)
+    await expectFail(movedTo(await move(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
+  })
+})
