@@ -122,14 +122,17 @@ export interface MeasuredRate {
 
 /**
  * --rate agrees with the traffic: CPS and InPPS within `tolerance` (a fraction) of the rate
- * measured from the --stats counters over the same seconds. The kernel's estimator is a
+ * measured from the --stats counters over the same seconds, give or take the half a unit the
+ * kernel rounds each rate by. The kernel's estimator is a
  * moving average over 2 s samples (ip_vs_est.c), so it lags a change of rate by several
  * seconds; read it only after steady traffic.
  */
 export function rateAgrees(rate: IpvsRateTable, key: ServiceKey, measured: MeasuredRate, tolerance: number): Verdict {
   const svc = rate.services.find((s) => sameKey(s, key))
   if (!svc) return verdict('--rate agrees with the traffic', ['the service is not in --rate'])
-  const off = (shown: number, real: number) => Math.abs(shown - real) > Math.max(1, tolerance * real)
+  // ip_vs_read_estimator (net/netfilter/ipvs/ip_vs_est.c) rounds each rate to a whole number,
+  // (e->cps + 0x1FF) >> 10: what --rate shows is within 0.5 of the estimate, on top of the tolerance
+  const off = (shown: number, real: number) => Math.abs(shown - real) > tolerance * real + 0.5
   return verdict('--rate agrees with the traffic', [
     measured.cps === 0 && 'no traffic was measured',
     off(svc.counters.cps, measured.cps) && `CPS ${svc.counters.cps}, measured ${measured.cps.toFixed(2)} (tolerance ${tolerance * 100}%)`,

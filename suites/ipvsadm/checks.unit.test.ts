@@ -46,6 +46,14 @@ describe('ipvsadm checks on captured lab output', () => {
     expect(passed(rateAgrees(parseIpvsRate(lab('rate-early-6.1.txt')), key, measured, 0.35))).toBe(false)
   })
 
+  it('allows --rate the half unit the kernel rounds it by, on top of the tolerance: a CI run showed CPS 2 for 3.10 measured (InPPS 12 for 15.5)', () => {
+    const ci = parseIpvsRate(lab('rate-settled-ci-6.1.txt'))
+    const ciKey = { protocol: 'TCP' as const, address: '192.168.100.6', port: 8006 }
+    expect(passed(rateAgrees(ci, ciKey, { cps: 3.102, inPps: 15.512 }, 0.35))).toBe(true)
+    // 1 more unit off is not rounding
+    expect(passed(rateAgrees(ci, ciKey, { cps: 4.2, inPps: 15.512 }, 0.35))).toBe(false)
+  })
+
   it('-Lnc and --set: held connections listed; expiries within --set 100 37 11, not within the defaults', () => {
     const set = { tcp: 100, tcpFin: 37, udp: 11 }
     const held = [1, 2, 3].map((id) => ({ id, server: `lvs-node-${id}`, lines: 1 }))
