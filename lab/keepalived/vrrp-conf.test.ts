@@ -30,6 +30,13 @@ describe('vrrpConf', () => {
     expect(c).toContain('  lvs_sync_daemon eth0 VI_51\n}')
   })
 
+  it('leaves a real server unchecked when told, and inhibits rather than removes a failed one', () => {
+    const c = vrrpConf(haDrTopology, master, 'eth0', { services: [{ ...services[0]!, unchecked: ['172.16.100.101'], inhibitOnFailure: true }] })
+    expect(c.match(/TCP_CHECK/g)).toHaveLength(1)
+    expect(c).toContain('  real_server 172.16.100.101 8001 {\n    weight 1\n    inhibit_on_failure\n  }')
+    expect(c).toContain('      retry 1\n      delay_before_retry 1\n')
+  })
+
   it('refuses a topology without a VRRP group', () => {
     expect(() => vrrpConf(drTopology, master, 'eth0', { services })).toThrow('topology dr has no VRRP group')
   })

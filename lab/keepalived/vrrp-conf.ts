@@ -9,7 +9,14 @@ export interface KeepalivedService {
   delayLoop: number
   /** `-p` in seconds, if persistent. */
   persistenceTimeout?: number
+  /** Real servers given no checker: keepalived keeps them in the table whatever they do. */
+  unchecked?: string[]
+  /** A failed server stays in the table at weight 0 instead of being removed. */
+  inhibitOnFailure?: boolean
 }
+
+/** A TCP_CHECK's timing: each check waits `connectTimeout` s; a failed one is retried `retry` times, `delayBeforeRetry` s apart, before the server is taken out. */
+export const tcpCheck = { connectTimeout: 1, retry: 1, delayBeforeRetry: 1 }
 
 export interface VrrpConfOptions {
   services: KeepalivedService[]
@@ -54,7 +61,21 @@ export function vrrpConf(topology: Topology, member: VrrpMember, device: string,
       '  lb_kind DR',
       '  protocol TCP',
       ...(s.persistenceTimeout !== undefined ? [`  persistence_timeout ${s.persistenceTimeout}`] : []),
-      ...s.realServers.flatMap((rip) => [`  real_server ${rip} ${s.port} {`, '    weight 1', '    TCP_CHECK {', '      connect_timeout 1', '    }', '  }']),
+      ...s.realServers.flatMap((rip) => [
+        `  real_server ${rip} ${s.port} {`,
+        '    weight 1',
+        ...(s.inhibitOnFailure ? ['    inhibit_on_failure'] : []),
+        ...(s.unchecked?.includes(rip)
+          ? []
+          : [
+              '    TCP_CHECK {',
+              `      connect_timeout ${tcpCheck.connectTimeout}`,
+              `      retry ${tcpCheck.retry}`,
+              `      delay_before_retry ${tcpCheck.delayBeforeRetry}`,
+              '    }',
+            ]),
+        '  }',
+      ]),
       '}',
     ]),
   ]

@@ -7,13 +7,14 @@
 import { describe } from 'vitest'
 import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
-import { changedState, topologyTest } from '../../fixtures/lab-test'
+import { changedState } from '../../fixtures/lab-test'
 import type { Client } from '../../fixtures/nodes/client'
 import type { Director } from '../../fixtures/nodes/director'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import { VrrpPair, type DirectorView } from '../../fixtures/vrrp-pair'
+import type { DirectorView, VrrpPair } from '../../fixtures/vrrp-pair'
 import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
 import { haDrTopology } from '../../topologies/ha-dr'
+import { haTest } from './ha-fixtures'
 import { describeMoveRun, movedTo, oneMaster, type DirectorState, type MoveRun, type PairReading } from './checks'
 
 const vip = haDrTopology.vip
@@ -30,17 +31,9 @@ const masterDown = (priority: number) => 3 * vrrp.advertInt + ((256 - priority) 
  */
 const toleranceSeconds = 2
 
-const test = topologyTest(haDrTopology).extend<{ pair: VrrpPair; advertsBlocked: Director[] }>({
+const test = haTest.extend<{ advertsBlocked: Director[] }>({
   // VRRP is IP protocol 112: dropped on input, neither director hears the other
   advertsBlocked: changedState(async ({ net }) => (await Promise.all(net.directors.map((d) => d.sh('iptables -I INPUT -p vrrp -j DROP'))), net.directors)),
-  pair: async ({ net, lab }, use) => {
-    const pair = new VrrpPair(net, lab)
-    try {
-      await use(pair)
-    } finally {
-      await pair.release()
-    }
-  },
 })
 
 const service = (port: number): KeepalivedService => ({ port, scheduler: 'rr', realServers, delayLoop: 2 })
