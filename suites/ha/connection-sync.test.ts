@@ -1,0 +1,81 @@
+/**
+ * Connection sync between the two directors (keepalived's lvs_sync_daemon, which runs the
+ * kernel's IPVS sync daemon: master on the VRRP master, backup on the backup): long-lived
+ * connections through the master, what the backup knows of them, and what survives a failover.
+ */
+import { describe } from 'vitest'
+import { evidence } from '../../fixtures/evidence'
+import { expectFail, expectPass } from '../../fixtures/verdict'
+import { haDrTopology } from '../../topologies/ha-dr'
+import { backupHasTheConnections, connectionsSurvive, describeSyncRun, serviceEntries, type SyncRun } from './connection-sync'
+import { haTest, type HaFixtures } from './ha-fixtures'
+
+const vip = haDrTopology.vip
+const realServerAddresses = haDrTopology.nodes.filter((n) => n.role === 'real-server').map((n) => n.interfaces[0]!.address)
+const held = 10
+/** How long the connections are watched after the backup holds the VIP: several lines, a second apart. */
+const watchSeconds = 4
+
+const test = haTest
+
+describe('connection sync: what the backup knows of the master’s connections, and what survives the failover', () => {
+  async function syncRun({ pair, client, realServers, net }: HaFixtures, syncDaemon: boolean): Promise<SyncRun> {
+    const port = net.freshPort()
+    await Promise.all(realServers.map((rs) => rs.serveHeldConnections(port)))
+    await pair.start({ services: [{ port, scheduler: 'rr', realServers: realServerAddresses, delayLoop: 2 }], syncDaemon })
+    const connections = await client.hold(`${vip}:${port}`, held, { keepaliveSeconds: 1 })
+    const where = { vip, port, client: client.address() }
+    const count = `ipvsadm -L -n -c | awk '$4 ~ /^${client.address().replace(/\./g, '\\.')}:/ && $5 == "${vip}:${port}"' | wc -l`
+    // the sync daemon sends a connection after its third packet: wait on the backup until it lists them all (at most 8 s)
+    const [masterText, backupText] = await Promise.all([
+      pair.master.sh('ipvsadm -L -n -c', undefined, { readOnly: true }),
+      pair.backup.sh(`for i in $(seq 80); do [ "$(${count})" -ge ${connections.length} ] && break; sleep 0.1; done\nipvsadm -L -n -c`, 30_000, { readOnly: true }),
+    ])
+    await pair.stop(pair.master)
+    await pair.waitForVip(pair.backup, 8)
+    const atFailover = await client.held()
+    const t0 = Date.now()
+    const laterText = await pair.backup.sh(`sleep ${watchSeconds}\nipvsadm -L -n -c`, 30_000, { readOnly: true })
+    const later = await client.held()
+    const run: SyncRun = {
+      syncDaemon,
+      held,
+      masterEntries: serviceEntries(masterText, where),
+      backupEntries: serviceEntries(backupText, where),
+      atFailover,
+      later,
+      watchedSeconds: (Date.now() - t0) / 1000,
+    }
+    await client.release()
+    await evidence(`${pair.master.name} (master): ipvsadm -Lnc before the failover`, masterText)
+    await evidence(`${pair.backup.name} (backup): ipvsadm -Lnc before the failover`, backupText)
+    await evidence(`${pair.backup.name}: ipvsadm -Lnc ${watchSeconds} s after it took over`, laterText)
+    await evidence('what the run saw', describeSyncRun(run))
+    return run
+  }
+  const runs = new Map<boolean, Promise<SyncRun>>()
+  const runOf = (f: HaFixtures, syncDaemon: boolean) => {
+    const existing = runs.get(syncDaemon)
+    if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeSyncRun(r)), r))
+    const started = syncRun(f, syncDaemon)
+    runs.set(syncDaemon, started)
+    return started
+  }
+
+  test(`with the sync daemon, the backup’s -Lnc lists the master’s ${held} connections: same client port, real server, ESTABLISHED`, async ({ pair, client, realServers, net }) => {
+    await expectPass(backupHasTheConnections(await runOf({ pair, client, realServers, net }, true)))
+  })
+
+  test(`with the sync daemon, all ${held} connections keep flowing to their real servers after the failover`, async ({ pair, client, realServers, net }) => {
+    await expectPass(connectionsSurvive(await runOf({ pair, client, realServers, net }, true)))
+  })
+
+  describe('negative controls: without the sync daemon', () => {
+    test('the backup has no entries: the sync check fails', async ({ pair, client, realServers, net }) => {
+      await expectFail(backupHasTheConnections(await runOf({ pair, client, realServers, net }, false)))
+    })
+    test('the connections break at the failover (the backup resets what it has no entry for): the survival check fails', async ({ pair, client, realServers, net }) => {
+      await expectFail(connectionsSurvive(await runOf({ pair, client, realServers, net }, false)))
+    })
+  })
+})

@@ -1,0 +1,79 @@
+import { parseIpvsConnections, type IpvsConnection } from '../../lab/ipvs'
+import type { HeldConnection } from '../../lab/tcp/held-connections'
+import { verdict, type Verdict } from '../../checks/verdict'
+
+/**
+ * What one connection-sync run saw: N long-lived connections through the master (the server
+ * writes a line a second, the client acknowledges each through the director), both
+ * directors' entries for them before the failover, and the connections after it.
+ */
+export interface SyncRun {
+  syncDaemon: boolean
+  held: number
+  /** The entries of VIP:port on each director before the failover. */
+  masterEntries: IpvsConnection[]
+  backupEntries: IpvsConnection[]
+  /** The client's connections when the backup took over, and some seconds later. */
+  atFailover: HeldConnection[]
+  later: HeldConnection[]
+  /** Seconds between those two readings. */
+  watchedSeconds: number
+}
+
+/** The (non-template) entries of VIP:port from `client` in an `-Lnc` listing. */
+export function serviceEntries(listing: string, { vip, port, client }: { vip: string; port: number; client: string }): IpvsConnection[] {
+  return parseIpvsConnections(listing).filter((e) => !e.isTemplate && e.virtual.address === vip && e.virtual.port === port && e.source.address === client)
+}
+
+const key = (e: IpvsConnection) => `${e.source.address}:${e.source.port}`
+
+/** Connections that kept flowing: open, and at least two more lines received while watched. */
+export function survivors(run: SyncRun): HeldConnection[] {
+  return run.later.filter((c) => {
+    const before = run.atFailover.find((b) => b.id === c.id)
+    return c.open === true && before !== undefined && c.lines >= before.lines + 2
+  })
+}
+
+/**
+ * 4. The backup knows the master's connections. The sync daemon (ip_vs_sync.c; started by
+ * keepalived's lvs_sync_daemon, master on the master and backup on the backup) sends each
+ * connection's state to the backup, which makes the same entry (ip_vs_proc_conn): in its
+ * `-Lnc`, every connection of the master's, the same client address and port, the same real
+ * server, ESTABLISHED.
+ */
+export function backupHasTheConnections(run: SyncRun): Verdict {
+  const backup = new Map(run.backupEntries.map((e) => [key(e), e]))
+  return verdict(`the backup's -Lnc lists every connection of the master's, with its real server and state`, [
+    run.masterEntries.length < run.held && `the master lists ${run.masterEntries.length} of the ${run.held} held connections`,
+    ...run.masterEntries.map((m) => {
+      const b = backup.get(key(m))
+      if (!b) return `${key(m)} (to ${m.destination.address}) is not in the backup's -Lnc`
+      if (b.destination.address !== m.destination.address || b.destination.port !== m.destination.port)
+        return `${key(m)} goes to ${b.destination.address} on the backup, ${m.destination.address} on the master`
+      return b.state !== 'ESTABLISHED' && `${key(m)} is ${b.state} on the backup`
+    }),
+  ])
+}
+
+/** 4, after the failover: with the entries synced, the backup forwards each connection's packets to its real server, and every one keeps flowing. */
+export function connectionsSurvive(run: SyncRun): Verdict {
+  const alive = survivors(run)
+  return verdict(`every held connection keeps flowing to its real server after the failover`, [
+    run.atFailover.length < run.held && `only ${run.atFailover.length} of ${run.held} connections were held at the failover`,
+    alive.length < run.held && `${run.held - alive.length} of ${run.held} connections broke or stalled in the ${run.watchedSeconds.toFixed(1)} s after the failover`,
+  ])
+}
+
+export function describeSyncRun(run: SyncRun): string {
+  const alive = survivors(run)
+  return [
+    `${run.held} held connections, sync daemon ${run.syncDaemon ? 'on (keepalived lvs_sync_daemon)' : 'off'}`,
+    `before the failover: the master lists ${run.masterEntries.length}, the backup ${run.backupEntries.length} (${[...new Set(run.backupEntries.map((e) => e.state))].join(', ') || 'none'})`,
+    `after it: ${alive.length} of ${run.held} kept flowing over ${run.watchedSeconds.toFixed(1)} s; lost ${run.held - alive.length}`,
+    ...run.later.map((c) => {
+      const b = run.atFailover.find((x) => x.id === c.id)
+      return `  connection ${c.id} to ${c.server ?? '?'}: ${b?.lines ?? '?'} lines at the failover, ${c.lines} later, ${c.open ? 'open' : 'closed'}`
+    }),
+  ].join('\n')
+}
