@@ -20,7 +20,9 @@ const test = haTest
 
 describe('connection sync: what the backup knows of the master’s connections, and what survives the failover', () => {
   async function syncRun({ pair, client, realServers, net }: HaFixtures, syncDaemon: boolean): Promise<SyncRun> {
-    const port = net.freshPort()
+    // the real servers' nginx holds every fresh port (DR cannot remap): the hold endpoint takes
+    // the fresh port + 1000, as unused as the fresh one
+    const port = net.freshPort() + 1000
     await Promise.all(realServers.map((rs) => rs.serveHeldConnections(port)))
     await pair.start({ services: [{ port, scheduler: 'rr', realServers: realServerAddresses, delayLoop: 2 }], syncDaemon })
     const connections = await client.hold(`${vip}:${port}`, held, { keepaliveSeconds: 1 })

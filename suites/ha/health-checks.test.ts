@@ -48,7 +48,8 @@ ipvsadm -L -n -t ${vip}:${port}`,
     { readOnly: true },
   )
   const at = /^@@at (\d+)$/m.exec(out)?.[1]
-  const listing = out.slice(out.indexOf('IP Virtual Server'))
+  // `-L -n -t` prints no version banner: the listing starts at its title line
+  const listing = out.slice(out.indexOf('Prot LocalAddress'))
   const entry = parseIpvsList(listing).services[0]?.realServers.find((r) => r.address === server && r.port === port)
   return { at: at === undefined ? undefined : Number(at) / 1e6, entry, listing }
 }
