@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { passed } from '../../checks/verdict'
+import type { HeldConnection } from '../../lab/tcp/held-connections'
+import { haDrTopology } from '../../topologies/ha-dr'
+import { backupHasTheConnections, connectionsSurvive, describeSyncRun, serviceEntries, survivors, type SyncRun } from './connection-sync'
+
+const lab = (f: string) => readFileSync(new URL(`./__fixtures__/${f}`, import.meta.url), 'utf8')
+
+const vip = haDrTopology.vip
+const client = '172.16.100.50'
+/** Each run's hold endpoint, the fresh port + 1000 (connection-sync.test.ts): 9007 with the sync daemon, 9008 without. */
+const where = (sync: 'on' | 'off') => ({ vip, port: sync === 'on' ? 9007 : 9008, client })
+
+/**
+ * A connection-sync run as syncRun() in connection-sync.test.ts built it. The directors' -Lnc before the failover
+ * were attached (`sync-<on|off>-master-lnc`, `sync-<on|off>-backup-lnc`) and are read here as the run read them. The
+ * client's held connections were not: their per-connection lines (`connection N to S: A lines at the failover, B
+ * later, open|closed`) are only in what the run saw (`sync-<on|off>-run`), and are rebuilt from it, with the number
+ * held, the sync daemon and the seconds watched. Whether a connection was still open at the failover is not printed,
+ * and no check reads it: those readings carry no `open`.
+ */
+function syncRunOf(sync: 'on' | 'off'): SyncRun {
+  const summary = lab(`sync-${sync}-run-6.1.txt`)
+  const head = /^(\d+) held connections, sync daemon (on|off)/.exec(summary)
+  const watched = /kept flowing over (\S+) s;/.exec(summary)
+  if (!head || !watched) throw new Error(`sync-${sync}: not a connection-sync run`)
+  const atFailover: HeldConnection[] = []
+  const later: HeldConnection[] = []
+  for (const m of summary.matchAll(/^ {2}connection (\d+) to (\S+): (\S+) lines at the failover, (\d+) later, (open|closed)$/gm)) {
+    const [, id = '', server = '', before = '', after = '', open = ''] = m
+    const named = server === '?' ? {} : { server }
+    if (before !== '?') atFailover.push({ id: Number(id), ...named, lines: Number(before) })
+    later.push({ id: Number(id), ...named, lines: Number(after), open: open === 'open' })
+  }
+  return {
+    syncDaemon: head[2] === 'on',
+    held: Number(head[1]),
+    masterEntries: serviceEntries(lab(`sync-${sync}-master-lnc-6.1.txt`), where(sync)),
+    backupEntries: serviceEntries(lab(`sync-${sync}-backup-lnc-6.1.txt`), where(sync)),
+    atFailover,
+    later,
+    watchedSeconds: Number(watched[1]),
+  }
+}
+
+describe('serviceEntries on the directors’ -Lnc of the 6.1 lab', () => {
+  it('keeps the held connections of VIP:9007 from the client: ten ESTABLISHED, not the earlier tests’ FIN_WAIT entries on 8003 to 8006', () => {
+    const listing = lab('sync-on-master-lnc-6.1.txt')
+    const entries = serviceEntries(listing, where('on'))
+    expect(entries).toHaveLength(10)
+    expect(new Set(entries.map((e) => e.state))).toEqual(new Set(['ESTABLISHED']))
+    expect(entries.map((e) => e.source.port)).toEqual([42314, 42300, 42244, 42242, 42252, 42328, 42264, 42284, 42336, 42280])
+    expect(entries.filter((e) => e.destination.address === '172.16.100.101')).toHaveLength(5)
+    expect(listing.split('\n').filter((l) => l.startsWith('TCP '))).toHaveLength(34)
+  })
+
+  it('keeps each run to its own port: the no-sync master still lists the sync run’s 9007 entries, serviceEntries gives 9008’s alone', () => {
+    const listing = lab('sync-off-master-lnc-6.1.txt')
+    expect(serviceEntries(listing, where('on'))).toHaveLength(10)
+    const entries = serviceEntries(listing, where('off'))
+    expect(entries).toHaveLength(10)
+    expect(entries.every((e) => e.virtual.port === 9008 && e.destination.port === 9008)).toBe(true)
+  })
+
+  it('another client, another VIP or a listing without the port gives nothing', () => {
+    expect(serviceEntries(lab('sync-on-master-lnc-6.1.txt'), { ...where('on'), client: '172.16.100.51' })).toEqual([])
+    expect(serviceEntries(lab('sync-on-master-lnc-6.1.txt'), { ...where('on'), vip: '172.16.100.201' })).toEqual([])
+    expect(serviceEntries(lab('sync-off-backup-lnc-6.1.txt'), where('off'))).toEqual([])
+  })
+
+  it('leaves out persistence templates (client port 0)', () => {
+    const template = 'TCP 05:59  NONE        172.16.100.50:0    172.16.100.200:9007 172.16.100.101:9007\n'
+    expect(serviceEntries(lab('sync-on-master-lnc-6.1.txt') + template, where('on'))).toHaveLength(10)
+  })
+
+  it('4 s after it took over, the synced backup still lists the ten as ESTABLISHED; without sync it lists none of 9008', () => {
+    expect(serviceEntries(lab('sync-on-later-lnc-6.1.txt'), where('on')).map((e) => e.state)).toEqual(Array(10).fill('ESTABLISHED'))
+    expect(serviceEntries(lab('sync-off-later-lnc-6.1.txt'), where('off'))).toEqual([])
+  })
+})
+
+describe('connection sync: the master’s and the backup’s entries, and the ten held connections, on the 6.1 lab', () => {
+  const on = syncRunOf('on')
+  const off = syncRunOf('off')
+
+  it('the runs rebuilt from the fixtures read as the lab’s runs did (what the run saw)', () => {
+    expect(describeSyncRun(on)).toBe(lab('sync-on-run-6.1.txt'))
+    expect(describeSyncRun(off)).toBe(lab('sync-off-run-6.1.txt'))
+  })
+
+  it('with the sync daemon, the backup lists every connection of the master’s: same client port, real server, ESTABLISHED', () => {
+    expect(on.backupEntries).toHaveLength(10)
+    expect(passed(backupHasTheConnections(on))).toBe(true)
+  })
+
+  it('without it, the backup has no entry for any of the ten, and the check fails as it did in the lab', () => {
+    expect(off.backupEntries).toEqual([])
+    expect(backupHasTheConnections(off).failures).toEqual([
+      "172.16.100.50:33190 (to 172.16.100.102) is not in the backup's -Lnc",
+      "172.16.100.50:33130 (to 172.16.100.101) is not in the backup's -Lnc",
+      "172.16.100.50:33170 (to 172.16.100.102) is not in the backup's -Lnc",
+      "172.16.100.50:33134 (to 172.16.100.102) is not in the backup's -Lnc",
+      "172.16.100.50:33136 (to 172.16.100.101) is not in the backup's -Lnc",
+      "172.16.100.50:33126 (to 172.16.100.102) is not in the backup's -Lnc",
+      "172.16.100.50:33164 (to 172.16.100.101) is not in the backup's -Lnc",
+      "172.16.100.50:33148 (to 172.16.100.102) is not in the backup's -Lnc",
+      "172.16.100.50:33174 (to 172.16.100.101) is not in the backup's -Lnc",
+      "172.16.100.50:33206 (to 172.16.100.101) is not in the backup's -Lnc",
+    ])
+  })
+
+  it('fails when the backup’s entry goes to another real server, or is in another state', () => {
+    const backup = lab('sync-on-backup-lnc-6.1.txt')
+    const moved = backup.replace('172.16.100.50:42314 172.16.100.200:9007 172.16.100.101:9007', '172.16.100.50:42314 172.16.100.200:9007 172.16.100.102:9007')
+    expect(backupHasTheConnections({ ...on, backupEntries: serviceEntries(moved, where('on')) }).failures).toEqual([
+      '172.16.100.50:42314 goes to 172.16.100.102 on the backup, 172.16.100.101 on the master',
+    ])
+    const closing = backup.replace('TCP 14:59  ESTABLISHED 172.16.100.50:42242', 'TCP 01:59  FIN_WAIT    172.16.100.50:42242')
+    expect(backupHasTheConnections({ ...on, backupEntries: serviceEntries(closing, where('on')) }).failures).toEqual(['172.16.100.50:42242 is FIN_WAIT on the backup'])
+  })
+
+  it('fails when the master lists fewer than the connections held: nine of ten is no proof', () => {
+    expect(backupHasTheConnections({ ...on, masterEntries: on.masterEntries.slice(1) }).failures).toEqual(['the master lists 9 of the 10 held connections'])
+  })
+
+  it('with the sync daemon all ten keep flowing after the failover: open, five lines or more further on', () => {
+    expect(survivors(on).map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(passed(connectionsSurvive(on))).toBe(true)
+  })
+
+  it('without it the ten are closed with no line after the failover, and the survival check fails as in the lab', () => {
+    expect(survivors(off)).toEqual([])
+    expect(connectionsSurvive(off).failures).toEqual(['10 of 10 connections broke or stalled in the 5.5 s after the failover'])
+  })
+
+  it('survivors wants two lines more while watched: one more is a stall; a closed connection or one unknown at the failover is lost', () => {
+    const stalled = on.later.map((c) => (c.id === 10 ? { ...c, lines: 5 } : c))
+    expect(survivors({ ...on, later: stalled }).map((c) => c.id)).not.toContain(10)
+    expect(connectionsSurvive({ ...on, later: stalled }).failures).toEqual(['1 of 10 connections broke or stalled in the 5.4 s after the failover'])
+    expect(survivors({ ...on, later: on.later.map((c) => (c.id === 10 ? { ...c, lines: 6 } : c)) })).toHaveLength(10)
+    expect(survivors({ ...on, later: on.later.map((c) => (c.id === 1 ? { ...c, open: false } : c)) })).toHaveLength(9)
+    expect(survivors({ ...on, later: on.later.map((c) => (c.id === 1 ? { ...c, open: undefined } : c)) })).toHaveLength(9)
+    expect(connectionsSurvive({ ...on, atFailover: on.atFailover.slice(1) }).failures).toEqual([
+      'only 9 of 10 connections were held at the failover',
+      '1 of 10 connections broke or stalled in the 5.4 s after the failover',
+    ])
+  })
+})
