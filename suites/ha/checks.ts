@@ -77,8 +77,9 @@ export function secondsOfDay(time: string): number {
 /** Seconds from the event to the new holder's first gratuitous ARP after it: when the VIP moved. */
 export function takeoverSeconds(run: MoveRun): number | undefined {
   const at = run.at % 86400
+  // across midnight the time of day starts again: a difference is taken within half a day either way
   const t = gratuitousFrom(run, run.to.mac)
-    .map((f) => secondsOfDay(f.time) - at)
+    .map((f) => ((secondsOfDay(f.time) - at + 86400 + 43200) % 86400) - 43200)
     .filter((d) => d >= 0)
   return t.length ? Math.min(...t) : undefined
 }

@@ -221,6 +221,13 @@ describe('failover and failback: the directors, the client’s ARP capture, neig
     expect(takeoverSeconds({ ...failback, to: failback.other!, at: failback.at - 1 })).toBeCloseTo(0.649, 3)
   })
 
+  it('takeoverSeconds counts across midnight: an event at 23:59:59.5 and a gratuitous ARP at 00:00:00.1 are 0.6 s apart', () => {
+    const frame = { ...gratuitousFrom(stopped, mac0b)[0]!, time: '00:00:00.100000' }
+    const midnight = Math.ceil(stopped.at / 86400) * 86400
+    expect(takeoverSeconds({ ...stopped, at: midnight - 0.5, arpFrames: [frame] })).toBeCloseTo(0.6, 3)
+    expect(takeoverSeconds({ ...stopped, at: midnight + 0.5, arpFrames: [frame] })).toBeUndefined()
+  })
+
   it('firstAnsweredAfter skips the probes sent before the event and the unanswered ones', () => {
     expect(firstAnsweredAfter(stopped)).toEqual({ sentAt: 1796287279.667, endedAt: 1796287279.809, server: 'lvs-node-2' })
     expect(stopped.probes.find((p) => p.sentAt >= stopped.at)).toEqual({ sentAt: 1796287278.827, endedAt: 1796287279.439 })
