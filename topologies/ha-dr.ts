@@ -2,7 +2,7 @@ import { arpSilence } from './dr'
 import { portRange, type Topology } from './topology'
 
 const vip = '172.16.100.200'
-const freshPorts = portRange(8001, 12)
+const freshPorts = portRange(8001, 30)
 
 /**
  *                       vmnet4 172.16.100.0/24 (one L2 segment)

@@ -58,11 +58,20 @@ export function backupHasTheConnections(run: SyncRun): Verdict {
 
 /** 4, after the failover: with the entries synced, the backup forwards each connection's packets to its real server, and every one keeps flowing. */
 export function connectionsSurvive(run: SyncRun): Verdict {
-  const alive = survivors(run)
+  const alive = new Set(survivors(run).map((c) => c.id))
+  const lost = run.later.filter((c) => !alive.has(c.id))
+  // name the first few lost ones, so that a red cell says which connection did what
+  const named = lost.slice(0, 3).map((c) => describeHeld(c, run)).join('; ') + (lost.length > 3 ? '; …' : '')
   return verdict(`every held connection keeps flowing to its real server after the failover`, [
     run.atFailover.length < run.held && `only ${run.atFailover.length} of ${run.held} connections were held at the failover`,
-    alive.length < run.held && `${run.held - alive.length} of ${run.held} connections broke or stalled in the ${run.watchedSeconds.toFixed(1)} s after the failover`,
+    alive.size < run.held &&
+      `${run.held - alive.size} of ${run.held} connections broke or stalled in the ${run.watchedSeconds.toFixed(1)} s after the failover${named && `: ${named}`}`,
   ])
+}
+
+function describeHeld(c: HeldConnection, run: SyncRun): string {
+  const before = run.atFailover.find((x) => x.id === c.id)
+  return `connection ${c.id} to ${c.server ?? '?'}: ${before?.lines ?? '?'} lines at the failover, ${c.lines} later, ${c.open === undefined ? 'state unknown' : c.open ? 'open' : 'closed'}`
 }
 
 export function describeSyncRun(run: SyncRun): string {
@@ -72,8 +81,7 @@ export function describeSyncRun(run: SyncRun): string {
     `before the failover: the master lists ${run.masterEntries.length}, the backup ${run.backupEntries.length} (${[...new Set(run.backupEntries.map((e) => e.state))].join(', ') || 'none'})`,
     `after it: ${alive.length} of ${run.held} kept flowing over ${run.watchedSeconds.toFixed(1)} s; lost ${run.held - alive.length}`,
     ...run.later.map((c) => {
-      const b = run.atFailover.find((x) => x.id === c.id)
-      return `  connection ${c.id} to ${c.server ?? '?'}: ${b?.lines ?? '?'} lines at the failover, ${c.lines} later, ${c.open ? 'open' : 'closed'}`
+      return `  ${describeHeld(c, run)}`
     }),
   ].join('\n')
 }

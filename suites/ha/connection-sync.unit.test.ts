@@ -131,19 +131,24 @@ describe('connection sync: the master’s and the backup’s entries, and the te
 
   it('without it the ten are closed with no line after the failover, and the survival check fails as in the lab', () => {
     expect(survivors(off)).toEqual([])
-    expect(connectionsSurvive(off).failures).toEqual(['10 of 10 connections broke or stalled in the 5.5 s after the failover'])
+    expect(connectionsSurvive(off).failures).toEqual([
+      '10 of 10 connections broke or stalled in the 5.5 s after the failover: connection 11 to lvs-node-2: 19 lines at the failover, 19 later, closed; ' +
+        'connection 12 to lvs-node-1: 19 lines at the failover, 19 later, closed; connection 13 to lvs-node-2: 19 lines at the failover, 19 later, closed; …',
+    ])
   })
 
   it('survivors wants two lines more while watched: one more is a stall; a closed connection or one unknown at the failover is lost', () => {
     const stalled = on.later.map((c) => (c.id === 10 ? { ...c, lines: 5 } : c))
     expect(survivors({ ...on, later: stalled }).map((c) => c.id)).not.toContain(10)
-    expect(connectionsSurvive({ ...on, later: stalled }).failures).toEqual(['1 of 10 connections broke or stalled in the 5.4 s after the failover'])
+    expect(connectionsSurvive({ ...on, later: stalled }).failures).toEqual([
+      '1 of 10 connections broke or stalled in the 5.4 s after the failover: connection 10 to lvs-node-1: 4 lines at the failover, 5 later, open',
+    ])
     expect(survivors({ ...on, later: on.later.map((c) => (c.id === 10 ? { ...c, lines: 6 } : c)) })).toHaveLength(10)
     expect(survivors({ ...on, later: on.later.map((c) => (c.id === 1 ? { ...c, open: false } : c)) })).toHaveLength(9)
     expect(survivors({ ...on, later: on.later.map((c) => (c.id === 1 ? { ...c, open: undefined } : c)) })).toHaveLength(9)
     expect(connectionsSurvive({ ...on, atFailover: on.atFailover.slice(1) }).failures).toEqual([
       'only 9 of 10 connections were held at the failover',
-      '1 of 10 connections broke or stalled in the 5.4 s after the failover',
+      '1 of 10 connections broke or stalled in the 5.4 s after the failover: connection 1 to lvs-node-2: ? lines at the failover, 10 later, open',
     ])
   })
 })
