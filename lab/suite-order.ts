@@ -4,8 +4,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * The order the lab suites run in. Files that share a topology come one after the other, so
  * that it is brought up once for them (fixtures/topology-pool.ts): nat and semantics (nat), the
  * DR semantics and dr (dr), ipvsadm and schedulers (nat-three-servers), fwm and persistence
- * (dr-shop). A file takes the rank of the longest entry it is under; a suite not listed runs
- * after these.
+ * (dr-shop), ha's files in one fixed order (the order CI runs them in is the one tried here). A
+ * file takes the rank of the longest entry it is under; a suite not listed runs after these.
  */
 export const suiteOrder = [
   'suites/nat/',
@@ -17,6 +17,11 @@ export const suiteOrder = [
   'suites/fwm/',
   'suites/persistence/',
   'suites/verify/',
+  'suites/ha/ha.',
+  'suites/ha/health',
+  'suites/ha/backup',
+  'suites/ha/connection',
+  'suites/ha/persistence',
 ]
 
 export function suiteRank(file: string): number {

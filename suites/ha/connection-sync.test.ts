@@ -13,8 +13,15 @@ import { haTest, type HaFixtures } from './ha-fixtures'
 const vip = haDrTopology.vip
 const realServerAddresses = haDrTopology.nodes.filter((n) => n.role === 'real-server').map((n) => n.interfaces[0]!.address)
 const held = 10
-/** How long the connections are watched after the backup holds the VIP: several lines, a second apart. */
+/** When the backup's table is read again after it holds the VIP. */
 const watchSeconds = 4
+/**
+ * How long a connection may take to carry two more lines after the move: its lost
+ * acknowledgements are resent at the server's retransmission timeouts, 0.2 s at least and
+ * doubling (RFC 6298), so a second's outage is over by the fourth, about 3 s on; 15 s covers
+ * a timeout grown to 1 s under emulation.
+ */
+const watchLimitSeconds = 15
 
 const test = haTest
 
@@ -37,8 +44,13 @@ describe('connection sync: what the backup knows of the master’s connections, 
     await pair.waitForVip(pair.backup, 8)
     const atFailover = await client.held()
     const t0 = Date.now()
-    const laterText = await pair.backup.sh(`sleep ${watchSeconds}\nipvsadm -L -n -c`, 30_000, { readOnly: true })
-    const later = await client.held()
+    // a connection whose acknowledgements were lost in the move resumes at its server's next
+    // retransmission (the timeout doubles each time): watched until each has two more lines or
+    // has closed, for at most watchLimitSeconds
+    const [laterText, later] = await Promise.all([
+      pair.backup.sh(`sleep ${watchSeconds}\nipvsadm -L -n -c`, 30_000, { readOnly: true }),
+      client.held({ until: { since: atFailover, moreLines: 2, limitSeconds: watchLimitSeconds } }),
+    ])
     const run: SyncRun = {
       syncDaemon,
       held,
