@@ -61,7 +61,11 @@ export function connectionsSurvive(run: SyncRun): Verdict {
   const alive = new Set(survivors(run).map((c) => c.id))
   const lost = run.later.filter((c) => !alive.has(c.id))
   // name the first few lost ones, so that a red cell says which connection did what
-  const named = lost.slice(0, 3).map((c) => describeHeld(c, run)).join('; ') + (lost.length > 3 ? '; …' : '')
+  const named =
+    lost
+      .slice(0, 3)
+      .map((c) => describeHeld(c, run))
+      .join('; ') + (lost.length > 3 ? '; …' : '')
   return verdict(`every held connection keeps flowing to its real server after the failover`, [
     run.atFailover.length < run.held && `only ${run.atFailover.length} of ${run.held} connections were held at the failover`,
     alive.size < run.held &&
