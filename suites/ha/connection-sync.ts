@@ -84,8 +84,6 @@ export function describeSyncRun(run: SyncRun): string {
     `${run.held} held connections, sync daemon ${run.syncDaemon ? 'on (keepalived lvs_sync_daemon)' : 'off'}`,
     `before the failover: the master lists ${run.masterEntries.length}, the backup ${run.backupEntries.length} (${[...new Set(run.backupEntries.map((e) => e.state))].join(', ') || 'none'})`,
     `after it: ${alive.length} of ${run.held} kept flowing over ${run.watchedSeconds.toFixed(1)} s; lost ${run.held - alive.length}`,
-    ...run.later.map((c) => {
-      return `  ${describeHeld(c, run)}`
-    }),
+    ...run.later.map((c) => `  ${describeHeld(c, run)}`),
   ].join('\n')
 }
