@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { pollUntil } from '../../fixtures/shell-poll'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { haDrTopology } from '../../topologies/ha-dr'
 import { backupHasTheConnections, connectionsSurvive, describeSyncRun, serviceEntries, type SyncRun } from './connection-sync'
@@ -38,7 +39,7 @@ describe('connection sync: what the backup knows of the master’s connections, 
     // the sync daemon sends a connection after its third packet: wait on the backup until it lists them all (at most 8 s)
     const [masterText, backupText] = await Promise.all([
       pair.master.sh('ipvsadm -L -n -c', undefined, { readOnly: true }),
-      pair.backup.sh(`for i in $(seq 80); do [ "$(${count})" -ge ${connections.length} ] && break; sleep 0.1; done\nipvsadm -L -n -c`, 30_000, { readOnly: true }),
+      pair.backup.sh(`${pollUntil(`[ "$(${count})" -ge ${connections.length} ]`, { seconds: 8 })}\nipvsadm -L -n -c`, 30_000, { readOnly: true }),
     ])
     await pair.stop(pair.master)
     await pair.waitForVip(pair.backup, 8)

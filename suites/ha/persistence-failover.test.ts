@@ -4,6 +4,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { pollUntil } from '../../fixtures/shell-poll'
 import { changedState } from '../../fixtures/lab-test'
 import type { Client } from '../../fixtures/nodes/client'
 import { expectFail, expectPass } from '../../fixtures/verdict'
@@ -39,14 +40,14 @@ describe('persistence across a failover: a persistent client and its template', 
     const match = `$4 == "${client.address()}:0" && $5 == "${vip}:${port}"`
     const [masterText, backupText] = await Promise.all([
       pair.master.sh('ipvsadm -L -n -c', undefined, { readOnly: true }),
-      pair.backup.sh(`for i in $(seq 50); do ipvsadm -L -n -c | awk '${match} && (${template})' | grep -q . && break; sleep 0.1; done\nipvsadm -L -n -c`, 30_000, {
+      pair.backup.sh(`${pollUntil(`ipvsadm -L -n -c | awk '${match} && (${template})' | grep -q .`, { seconds: 5 })}\nipvsadm -L -n -c`, 30_000, {
         readOnly: true,
       }),
     ])
     await pair.stop(pair.master)
     await pair.waitForVip(pair.backup, 8)
     // the backup's gratuitous ARP moves the client's neighbour entry: wait for it, then ask
-    await client.sh(`for i in $(seq 50); do ip neigh show ${vip} | grep -q '${pair.backup.mac()}' && break; sleep 0.1; done`, undefined, { readOnly: true })
+    await client.sh(pollUntil(`ip neigh show ${vip} | grep -q '${pair.backup.mac()}'`, { seconds: 5 }), undefined, { readOnly: true })
     const after = await client.getFrom(url, [client.address()], { times: 4 })
     const run: PersistRun = {
       syncDaemon,

@@ -5,6 +5,7 @@
  * checks.
  */
 import { evidence } from '../../fixtures/evidence'
+import { pollUntil } from '../../fixtures/shell-poll'
 import type { TopologyFixtures } from '../../fixtures/lab-test'
 import type { HttpExchange } from '../../lab/http/curl-transfers'
 import { binomialTailAtLeast } from './binomial'
@@ -227,7 +228,11 @@ export async function thresholdRun({ director, client }: Fixtures, withThreshold
   const waitForDrop = async () => {
     const n = (await load()) - 1
     await director.sh(
-      `for t in $(seq 150); do ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${n} && exit 0; sleep 0.2; done; exit 1`,
+      pollUntil(`ipvsadm -Ln -t ${target} | awk '$2 ~ /^${addressOf(node1).replace(/\./g, '\\.')}:/ {print $5 + $6}' | grep -qx ${n}`, {
+        seconds: 30,
+        every: 0.2,
+        onTimeout: 'fail',
+      }),
       60_000,
     )
   }

@@ -4,6 +4,7 @@
  * weight 0, then a GET from the same port while the old entry is there.
  */
 import { evidence } from '../../fixtures/evidence'
+import { pollUntil } from '../../fixtures/shell-poll'
 import type { Client } from '../../fixtures/nodes/client'
 import { parseCurlTransfers, transferMarker } from '../../lab/http/curl-transfers'
 import { describeReuseRun, reuseState, type ReuseRun } from './conn-reuse'
@@ -46,7 +47,7 @@ export async function reuseRun({ director, client, realServers, net }: KnobFixtu
   const state = reuseState[s.mode]
   const match = `$4 == "${client.address()}:${sourcePort}" && $5 == "${s.vip}:${port}"`
   const quiesced = await director.sh(`
-for i in $(seq 50); do ipvsadm -L -n -c | awk '${match} && $3 == "${state}"' | grep -q . && break; sleep 0.1; done
+${pollUntil(`ipvsadm -L -n -c | awk '${match} && $3 == "${state}"' | grep -q .`, { seconds: 5 })}
 ipvsadm -e -t ${s.vip}:${port} -r ${server.address()}:${serverPort} ${s.method} -w 0
 ipvsadm -L -n -c`)
   const second = await getFromPort(client, url, sourcePort)
