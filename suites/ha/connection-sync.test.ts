@@ -8,7 +8,7 @@ import { evidence } from '../../fixtures/evidence'
 import { pollUntil } from '../../fixtures/shell-poll'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { haDrTopology } from '../../topologies/ha-dr'
-import { backupHasTheConnections, connectionsSurvive, describeSyncRun, serviceEntries, type SyncRun } from './connection-sync'
+import { backupHasTheConnections, connectionsSurvive, describeSyncRun, notFlowingBeforeFailover, serviceEntries, type SyncRun } from './connection-sync'
 import { haTest, type HaFixtures } from './ha-fixtures'
 
 const vip = haDrTopology.vip
@@ -41,6 +41,17 @@ describe('connection sync: what the backup knows of the master’s connections, 
       pair.master.sh('ipvsadm -L -n -c', undefined, { readOnly: true }),
       pair.backup.sh(`${pollUntil(`[ "$(${count})" -ge ${connections.length} ]`, { seconds: 8 })}\nipvsadm -L -n -c`, 30_000, { readOnly: true }),
     ])
+    // the starting state: every connection carried a line since it was opened, else a loss
+    // after the move would not be the move's
+    const beforeFailover = await client.held({ until: { since: connections, moreLines: 1, limitSeconds: 4 } })
+    const notFlowing = notFlowingBeforeFailover(connections, beforeFailover)
+    if (notFlowing) {
+      await evidence(
+        'held connections right before the failover',
+        beforeFailover.map((c) => `connection ${c.id} to ${c.server ?? '-'}: ${c.lines} lines, ${c.open ? 'open' : 'closed'}`).join('\n'),
+      )
+      throw new Error(notFlowing)
+    }
     await pair.stop(pair.master)
     await pair.waitForVip(pair.backup, 8)
     const atFailover = await client.held()

@@ -87,3 +87,18 @@ export function describeSyncRun(run: SyncRun): string {
     ...run.later.map((c) => `  ${describeHeld(c, run)}`),
   ].join('\n')
 }
+
+/**
+ * The starting state a failover observation needs: every held connection still open and
+ * carrying lines since it was opened. One that had stopped before the move is no evidence
+ * about the move; the line names it and what the client saw. Undefined when all flow.
+ */
+export function notFlowingBeforeFailover(opened: HeldConnection[], beforeFailover: HeldConnection[]): string | undefined {
+  const stopped = beforeFailover.filter((c) => {
+    const atOpen = opened.find((o) => o.id === c.id)
+    return atOpen !== undefined && (!c.open || c.lines <= atOpen.lines)
+  })
+  if (stopped.length === 0) return undefined
+  const what = stopped.map((c) => `connection ${c.id} to ${c.server ?? 'no server'} (${c.lines} lines, ${c.open ? 'open' : 'closed'})`).join(', ')
+  return `starting state not met: ${stopped.length} of ${beforeFailover.length} held connections had stopped before the failover: ${what}`
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { passed } from '../../checks/verdict'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
 import { haDrTopology } from '../../topologies/ha-dr'
-import { backupHasTheConnections, connectionsSurvive, describeSyncRun, serviceEntries, survivors, type SyncRun } from './connection-sync'
+import { backupHasTheConnections, connectionsSurvive, describeSyncRun, notFlowingBeforeFailover, serviceEntries, survivors, type SyncRun } from './connection-sync'
 
 const lab = (f: string) => readFileSync(new URL(`./__fixtures__/${f}`, import.meta.url), 'utf8')
 
@@ -150,5 +150,18 @@ describe('connection sync: the master’s and the backup’s entries, and the te
       'only 9 of 10 connections were held at the failover',
       '1 of 10 connections broke or stalled in the 5.4 s after the failover: connection 1 to lvs-node-2: ? lines at the failover, 10 later, open',
     ])
+  })
+})
+
+describe('notFlowingBeforeFailover', () => {
+  const c = (id: number, lines: number, open = true): HeldConnection => ({ id, server: id % 2 ? 'lvs-node-2' : 'lvs-node-1', lines, open })
+  it('is satisfied when every connection is open and has more lines than when it was opened', () => {
+    expect(notFlowingBeforeFailover([c(1, 1), c(2, 1)], [c(1, 5), c(2, 4)])).toBeUndefined()
+  })
+  it('names a connection that closed or carried no line since it was opened (as soak run 2 saw connection 9)', () => {
+    expect(notFlowingBeforeFailover([c(1, 1), c(9, 1)], [c(1, 5), c(9, 1, false)])).toBe(
+      'starting state not met: 1 of 2 held connections had stopped before the failover: connection 9 to lvs-node-2 (1 lines, closed)',
+    )
+    expect(notFlowingBeforeFailover([c(4, 1)], [c(4, 1)])).toMatch(/connection 4 to lvs-node-1 \(1 lines, open\)/)
   })
 })
