@@ -4,11 +4,23 @@
  * connections through the master, what the backup knows of them, and what survives a failover.
  */
 import { describe } from 'vitest'
+import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
 import { pollUntil } from '../../fixtures/shell-poll'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { haDrTopology } from '../../topologies/ha-dr'
-import { backupHasTheConnections, connectionsSurvive, describeSyncRun, notFlowingBeforeFailover, serviceEntries, type SyncRun } from './connection-sync'
+import {
+  backupHasTheConnections,
+  connectionsSurvive,
+  describeStoppedTraces,
+  describeSyncRun,
+  heldTraces,
+  notFlowingBeforeFailover,
+  serviceEntries,
+  stoppedBeforeFailover,
+  survivors,
+  type SyncRun,
+} from './connection-sync'
 import { haTest, type HaFixtures } from './ha-fixtures'
 
 const vip = haDrTopology.vip
@@ -32,7 +44,21 @@ describe('connection sync: what the backup knows of the master’s connections, 
     // the fresh port + 1000, as unused as the fresh one
     const port = net.freshPort() + 1000
     await Promise.all(realServers.map((rs) => rs.serveHeldConnections(port)))
-    await pair.start({ services: [{ port, scheduler: 'rr', realServers: realServerAddresses, delayLoop: 2 }], syncDaemon })
+    // the client's side of every held connection, kept through the failover: what a lost one
+    // saw last (and who closed it) is evidence when a run goes red
+    const [, capture] = await Promise.all([
+      pair.start({ services: [{ port, scheduler: 'rr', realServers: realServerAddresses, delayLoop: 2 }], syncDaemon }),
+      PacketCapture.start(client, `tcp port ${port}`),
+    ])
+    // evidence only, read by no check: a capture that cannot be read says so in its place
+    const traceOf = async (ids: number[]) => {
+      try {
+        const seen = await capture.stop()
+        return describeStoppedTraces(heldTraces(seen.frames, { vip, port }), connections, ids, { vip })
+      } catch (e) {
+        return `the capture could not be read: ${(e as Error).message}`
+      }
+    }
     const connections = await client.hold(`${vip}:${port}`, held, { keepaliveSeconds: 1 })
     const where = { vip, port, client: client.address() }
     const count = `ipvsadm -L -n -c | awk '$4 ~ /^${client.address().replace(/\./g, '\\.')}:/ && $5 == "${vip}:${port}"' | wc -l`
@@ -50,6 +76,7 @@ describe('connection sync: what the backup knows of the master’s connections, 
         'held connections right before the failover',
         beforeFailover.map((c) => `connection ${c.id} to ${c.server ?? '-'}: ${c.lines} lines, ${c.open ? 'open' : 'closed'}`).join('\n'),
       )
+      await evidence(`${client.name}: the capture of the connections that stopped`, await traceOf(stoppedBeforeFailover(connections, beforeFailover).map((c) => c.id)))
       // the held connections go with the failed run, or the next run would count them
       await client.release()
       throw new Error(notFlowing)
@@ -74,7 +101,10 @@ describe('connection sync: what the backup knows of the master’s connections, 
       later,
       watchedSeconds: (Date.now() - t0) / 1000,
     }
+    const lost = later.filter((c) => !survivors(run).includes(c)).map((c) => c.id)
+    const lostTrace = await traceOf(lost)
     await client.release()
+    if (lost.length) await evidence(`${client.name}: the capture of the connections lost after the failover`, lostTrace)
     await evidence(`${pair.master.name} (master): ipvsadm -Lnc before the failover`, masterText)
     await evidence(`${pair.backup.name} (backup): ipvsadm -Lnc before the failover`, backupText)
     await evidence(`${pair.backup.name}: ipvsadm -Lnc ${watchSeconds} s after it took over`, laterText)

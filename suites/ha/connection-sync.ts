@@ -1,4 +1,5 @@
 import { parseIpvsConnections, type IpvsConnection } from '../../lab/ipvs'
+import type { Frame } from '../../lab/capture/parse-tcpdump'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
 import { verdict, type Verdict } from '../../checks/verdict'
 
@@ -94,11 +95,62 @@ export function describeSyncRun(run: SyncRun): string {
  * about the move; the line names it and what the client saw. Undefined when all flow.
  */
 export function notFlowingBeforeFailover(opened: HeldConnection[], beforeFailover: HeldConnection[]): string | undefined {
-  const stopped = beforeFailover.filter((c) => {
-    const atOpen = opened.find((o) => o.id === c.id)
-    return atOpen !== undefined && (!c.open || c.lines <= atOpen.lines)
-  })
+  const stopped = stoppedBeforeFailover(opened, beforeFailover)
   if (stopped.length === 0) return undefined
   const what = stopped.map((c) => `connection ${c.id} to ${c.server ?? 'no server'} (${c.lines} lines, ${c.open ? 'open' : 'closed'})`).join(', ')
   return `starting state not met: ${stopped.length} of ${beforeFailover.length} held connections had stopped before the failover: ${what}`
+}
+
+/** The held connections that were closed, or had carried no line since they were opened, right before the failover. */
+export function stoppedBeforeFailover(opened: HeldConnection[], beforeFailover: HeldConnection[]): HeldConnection[] {
+  return beforeFailover.filter((c) => {
+    const atOpen = opened.find((o) => o.id === c.id)
+    return atOpen !== undefined && (!c.open || c.lines <= atOpen.lines)
+  })
+}
+
+/** One held connection's frames in a client-side capture of VIP:port, found by its client port. */
+export interface HeldTrace {
+  clientPort: number
+  frames: Frame[]
+}
+
+/**
+ * The client's capture of VIP:port cut into its connections, in the order their SYNs left: the
+ * order the client opened them in (each waits for its server's first line before the next).
+ * The capture names no connection id; that order is what ties a trace to one.
+ */
+export function heldTraces(frames: Frame[], { vip, port }: { vip: string; port: number }): HeldTrace[] {
+  const traces = new Map<number, Frame[]>()
+  for (const f of frames) {
+    const ip = f.ip
+    if (!ip) continue
+    const clientPort = ip.dst.address === vip && ip.dst.port === port ? ip.src.port : ip.src.address === vip && ip.src.port === port ? ip.dst.port : undefined
+    if (clientPort === undefined) continue
+    // a connection starts at its first SYN; frames of a port seen before (an earlier use) are not its
+    if (!traces.has(clientPort) && ip.tcpFlags !== 'S') continue
+    const trace = traces.get(clientPort)
+    if (trace) trace.push(f)
+    else traces.set(clientPort, [f])
+  }
+  return [...traces].map(([clientPort, fs]) => ({ clientPort, frames: fs }))
+}
+
+/**
+ * What the client's capture shows of the connections that stopped: per connection its client
+ * port, how many frames each way, who sent a FIN or a reset, and its last frames.
+ */
+export function describeStoppedTraces(traces: HeldTrace[], opened: HeldConnection[], stoppedIds: number[], { vip, last = 8 }: { vip: string; last?: number }): string {
+  return stoppedIds
+    .map((id) => {
+      const trace = traces[opened.findIndex((c) => c.id === id)]
+      if (!trace) return `connection ${id}: not in the capture (${traces.length} connections there, ${opened.length} opened)`
+      const fromServer = trace.frames.filter((f) => f.ip!.src.address === vip)
+      const endings = trace.frames.filter((f) => /[FR]/.test(f.ip!.tcpFlags ?? '')).map((f) => `${f.ip!.src.address === vip ? 'server' : 'client'} ${f.ip!.tcpFlags}`)
+      return [
+        `connection ${id} (client port ${trace.clientPort}): ${trace.frames.length - fromServer.length} frames from the client, ${fromServer.length} from the server; ${endings.length ? `ended by ${endings.join(', ')}` : 'no FIN or reset'}; its last ${Math.min(last, trace.frames.length)} frames:`,
+        ...trace.frames.slice(-last).map((f) => `  ${f.line}`),
+      ].join('\n')
+    })
+    .join('\n')
 }

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest'
 import { passed } from '../../checks/verdict'
 import type { HeldConnection } from '../../lab/tcp/held-connections'
 import { haDrTopology } from '../../topologies/ha-dr'
-import { backupHasTheConnections, connectionsSurvive, describeSyncRun, notFlowingBeforeFailover, serviceEntries, survivors, type SyncRun } from './connection-sync'
+import { parseTcpdump } from '../../lab/capture/parse-tcpdump'
+import {
+  backupHasTheConnections,
+  connectionsSurvive,
+  describeStoppedTraces,
+  describeSyncRun,
+  heldTraces,
+  notFlowingBeforeFailover,
+  serviceEntries,
+  survivors,
+  type SyncRun,
+} from './connection-sync'
 
 const lab = (f: string) => readFileSync(new URL(`./__fixtures__/${f}`, import.meta.url), 'utf8')
 
@@ -163,5 +174,36 @@ describe('notFlowingBeforeFailover', () => {
       'starting state not met: 1 of 2 held connections had stopped before the failover: connection 9 to lvs-node-2 (1 lines, closed)',
     )
     expect(notFlowingBeforeFailover([c(4, 1)], [c(4, 1)])).toMatch(/connection 4 to lvs-node-1 \(1 lines, open\)/)
+  })
+})
+
+describe('heldTraces and describeStoppedTraces, on the client capture of ten held connections (port 9001, 6.1)', () => {
+  const frames = parseTcpdump(lab('held-client-capture-6.1.txt')).frames
+  const traces = heldTraces(frames, { vip, port: 9001 })
+  const opened: HeldConnection[] = Array.from({ length: 10 }, (_, k) => ({ id: k + 1, server: k % 2 ? 'lvs-node-1' : 'lvs-node-2', lines: 1 }))
+
+  it('cuts it into the ten connections in the order their SYNs left, each from its SYN on, with the server’s lines in it', () => {
+    expect(traces).toHaveLength(10)
+    expect(new Set(traces.map((t) => t.clientPort)).size).toBe(10)
+    expect(traces.map((t) => t.frames[0]!.ip!.tcpFlags)).toEqual(Array(10).fill('S'))
+    expect(traces.map((t) => t.clientPort)[0]).toBe(51092)
+    for (const t of traces) expect(t.frames.some((f) => f.ip!.src.address === vip && f.ip!.tcpFlags === 'P.')).toBe(true)
+  })
+
+  it('frames of a port before its SYN belong to an earlier connection and are left out', () => {
+    const synOf = frames.findIndex((f) => f.ip?.src.port === traces[1]!.clientPort && f.ip.tcpFlags === 'S')
+    const fromMidStream = heldTraces(frames.slice(synOf + 1), { vip, port: 9001 })
+    expect(fromMidStream.map((t) => t.clientPort)).not.toContain(traces[1]!.clientPort)
+    expect(fromMidStream).toHaveLength(8)
+  })
+
+  it('describes a stopped connection by its client port, frames each way, endings and last frames; one missing from the capture says so', () => {
+    const text = describeStoppedTraces(traces, opened, [3, 11], { vip, last: 2 })
+    const [first, l1, l2, missing] = text.split('\n')
+    expect(first).toMatch(
+      new RegExp(`^connection 3 \\(client port ${traces[2]!.clientPort}\\): \\d+ frames from the client, \\d+ from the server; no FIN or reset; its last 2 frames:$`),
+    )
+    expect([l1, l2]).toEqual(traces[2]!.frames.slice(-2).map((f) => `  ${f.line}`))
+    expect(missing).toBe('connection 11: not in the capture (10 connections there, 10 opened)')
   })
 })
