@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { oncePerKey } from '../../fixtures/once-per-key'
 import { changedState } from '../../fixtures/lab-test'
 import type { Director } from '../../fixtures/nodes/director'
 import { expectFail, expectPass } from '../../fixtures/verdict'
@@ -70,14 +71,7 @@ describe('backup_only: the backup director and the VIP traffic that reaches it',
     await evidence('what the run saw', describeBackupOnlyRun(run))
     return run
   }
-  const runs = new Map<number, Promise<BackupOnlyRun>>()
-  const runOf = (f: HaFixtures, value: number) => {
-    const existing = runs.get(value)
-    if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeBackupOnlyRun(r)), r))
-    const started = backupOnlyRun(f, value)
-    runs.set(value, started)
-    return started
-  }
+  const runOf = oncePerKey(backupOnlyRun, describeBackupOnlyRun)
 
   test('backup_only=0 (the default): the backup schedules and forwards the requests that reach it', async ({
     vipOnBackupLo: _,

@@ -6,6 +6,7 @@
 import { describe } from 'vitest'
 import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
+import { oncePerKey } from '../../fixtures/once-per-key'
 import { pollUntil } from '../../fixtures/shell-poll'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { haDrTopology } from '../../topologies/ha-dr'
@@ -111,14 +112,7 @@ describe('connection sync: what the backup knows of the master’s connections, 
     await evidence('what the run saw', describeSyncRun(run))
     return run
   }
-  const runs = new Map<boolean, Promise<SyncRun>>()
-  const runOf = (f: HaFixtures, syncDaemon: boolean) => {
-    const existing = runs.get(syncDaemon)
-    if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeSyncRun(r)), r))
-    const started = syncRun(f, syncDaemon)
-    runs.set(syncDaemon, started)
-    return started
-  }
+  const runOf = oncePerKey(syncRun, describeSyncRun)
 
   test(`with the sync daemon, the backup’s -Lnc lists the master’s ${held} connections: same client port, real server, ESTABLISHED`, async ({ pair, client, realServers, net }) => {
     await expectPass(backupHasTheConnections(await runOf({ pair, client, realServers, net }, true)))

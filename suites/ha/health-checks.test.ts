@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { oncePerKey } from '../../fixtures/once-per-key'
 import type { Director } from '../../fixtures/nodes/director'
 import type { RealServer } from '../../fixtures/nodes/real-server'
 import { expectFail, expectPass } from '../../fixtures/verdict'
@@ -89,14 +90,12 @@ describe('health checks: keepalived takes a dead real server out and puts it bac
     await evidence('what the run saw', describeHealthRun(run))
     return run
   }
-  const runs = new Map<string, Promise<HealthRun>>()
-  const runOf = (key: string, f: HaFixtures, extra?: Partial<KeepalivedService>) => {
-    const existing = runs.get(key)
-    if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeHealthRun(r)), r))
-    const started = healthRun(f, extra)
-    runs.set(key, started)
-    return started
-  }
+  const variants = {
+    checked: {},
+    inhibited: { inhibitOnFailure: true },
+    unchecked: { unchecked: [realServerAddresses[0]!] },
+  } satisfies Record<string, Partial<KeepalivedService>>
+  const runOf = oncePerKey((f: HaFixtures, variant: keyof typeof variants) => healthRun(f, variants[variant]), describeHealthRun)
 
   test(`nginx stopped on lvs-node-1: it leaves the table within delay_loop + retry x (delay_before_retry + connect_timeout) = ${failBound} s, and every new request is answered`, async ({
     pair,
@@ -104,18 +103,18 @@ describe('health checks: keepalived takes a dead real server out and puts it bac
     realServers,
     net,
   }) => {
-    await expectPass(takenOut(await runOf('checked', { pair, client, realServers, net })))
+    await expectPass(takenOut(await runOf({ pair, client, realServers, net }, 'checked')))
   })
 
   test(`nginx back on lvs-node-1: it returns to the table within delay_loop = ${delayLoop} s and answers its turns`, async ({ pair, client, realServers, net }) => {
-    await expectPass(putBack(await runOf('checked', { pair, client, realServers, net })))
+    await expectPass(putBack(await runOf({ pair, client, realServers, net }, 'checked')))
   })
 
   test('inhibit_on_failure: the failed server stays in the table at weight 0, every new request answered', async ({ pair, client, realServers, net }) => {
-    await expectPass(inhibited(await runOf('inhibited', { pair, client, realServers, net }, { inhibitOnFailure: true })))
+    await expectPass(inhibited(await runOf({ pair, client, realServers, net }, 'inhibited')))
   })
 
   test('negative control: no checker for lvs-node-1: it stays in the table and its turns go unanswered', async ({ pair, client, realServers, net }) => {
-    await expectFail(takenOut(await runOf('unchecked', { pair, client, realServers, net }, { unchecked: [realServers[0]!.address()] })))
+    await expectFail(takenOut(await runOf({ pair, client, realServers, net }, 'unchecked')))
   })
 })

@@ -4,6 +4,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { oncePerKey } from '../../fixtures/once-per-key'
 import { pollUntil } from '../../fixtures/shell-poll'
 import { changedState } from '../../fixtures/lab-test'
 import type { Client } from '../../fixtures/nodes/client'
@@ -63,14 +64,7 @@ describe('persistence across a failover: a persistent client and its template', 
     await evidence('what the run saw', describePersistRun(run))
     return run
   }
-  const runs = new Map<boolean, Promise<PersistRun>>()
-  const runOf = (f: HaFixtures, syncDaemon: boolean) => {
-    const existing = runs.get(syncDaemon)
-    if (existing) return existing.then(async (r) => (await evidence('what the run saw', describePersistRun(r)), r))
-    const started = persistRun(f, syncDaemon)
-    runs.set(syncDaemon, started)
-    return started
-  }
+  const runOf = oncePerKey(persistRun, describePersistRun)
 
   test('with the sync daemon, the backup holds the client’s template and the client keeps its real server after the failover', async ({
     twoClients: _,

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { oncePerKey } from '../../fixtures/once-per-key'
 import { skipWithoutSchedulers } from '../../fixtures/kernel-schedulers'
 import { changedState } from '../../fixtures/lab-test'
 import type { LabNode } from '../../fixtures/nodes/lab-node'
@@ -74,14 +75,7 @@ describe('consistent hashing: one of four equal real servers leaves, 256 clients
     await evidence('what the run saw', describeHashingRun(run))
     return run
   }
-  const runs = new Map<string, Promise<HashingRun>>()
-  const runOf = (f: KnobFixtures, scheduler: string) => {
-    const existing = runs.get(scheduler)
-    if (existing) return existing.then(async (r) => (await evidence('what the run saw', describeHashingRun(r)), r))
-    const started = hashingRun(f, scheduler)
-    runs.set(scheduler, started)
-    return started
-  }
+  const runOf = oncePerKey(hashingRun, describeHashingRun)
 
   test('mh: only the removed server’s clients move (at least 70% keep their server)', async ({ lab, skip, manyClients: _, director, client, realServers, net }) => {
     skipWithoutSchedulers({ lab, skip }, 'mh')

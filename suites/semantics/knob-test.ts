@@ -4,7 +4,7 @@
  * after the test), a fresh service per run proved quiet, and one run per knob value that a
  * check and its control both read.
  */
-import { evidence } from '../../fixtures/evidence'
+import { oncePerKey } from '../../fixtures/once-per-key'
 import { changedState, topologyTest, type TopologyFixtures } from '../../fixtures/lab-test'
 import type { Director } from '../../fixtures/nodes/director'
 import { parseQuietStart, provenQuiet, quietStartScript } from '../../fixtures/quiet-start'
@@ -41,19 +41,9 @@ export const setKnob = (name: string, value: string) => {
   }
 }
 
-/**
- * One run per knob value, shared by the checks and the controls that read it; a later test
- * that reads the same run attaches its summary again, so each test's report stands alone.
- */
+/** One run per knob value, shared by the checks and the controls that read it (oncePerKey). */
 export function oncePerValue<R>(run: (f: KnobFixtures, value: number) => Promise<R>, summary?: (r: R) => string) {
-  const runs = new Map<number, Promise<R>>()
-  return (f: KnobFixtures, value: number): Promise<R> => {
-    const existing = runs.get(value)
-    if (existing) return summary ? existing.then(async (r) => (await evidence('what the run saw', summary(r)), r)) : existing
-    const started = run(f, value)
-    runs.set(value, started)
-    return started
-  }
+  return oncePerKey(run, summary)
 }
 
 export interface FreshServiceOptions {
