@@ -138,7 +138,8 @@ export function heldTraces(frames: Frame[], { vip, port }: { vip: string; port: 
 
 /**
  * What the client's capture shows of the connections that stopped: per connection its client
- * port, how many frames each way, who sent a FIN or a reset, and its last frames.
+ * port, how many frames each way, who sent a FIN or a reset (the VIP's side by its MAC: a real
+ * server or a director), and its last frames.
  */
 export function describeStoppedTraces(traces: HeldTrace[], opened: HeldConnection[], stoppedIds: number[], { vip, last = 8 }: { vip: string; last?: number }): string {
   return stoppedIds
@@ -146,7 +147,9 @@ export function describeStoppedTraces(traces: HeldTrace[], opened: HeldConnectio
       const trace = traces[opened.findIndex((c) => c.id === id)]
       if (!trace) return `connection ${id}: not in the capture (${traces.length} connections there, ${opened.length} opened)`
       const fromServer = trace.frames.filter((f) => f.ip!.src.address === vip)
-      const endings = trace.frames.filter((f) => /[FR]/.test(f.ip!.tcpFlags ?? '')).map((f) => `${f.ip!.src.address === vip ? 'server' : 'client'} ${f.ip!.tcpFlags}`)
+      const endings = trace.frames
+        .filter((f) => /[FR]/.test(f.ip!.tcpFlags ?? ''))
+        .map((f) => `${f.ip!.src.address === vip ? 'VIP' : 'client'} ${f.ip!.tcpFlags} (from ${f.srcMac})`)
       return [
         `connection ${id} (client port ${trace.clientPort}): ${trace.frames.length - fromServer.length} frames from the client, ${fromServer.length} from the server; ${endings.length ? `ended by ${endings.join(', ')}` : 'no FIN or reset'}; its last ${Math.min(last, trace.frames.length)} frames:`,
         ...trace.frames.slice(-last).map((f) => `  ${f.line}`),
