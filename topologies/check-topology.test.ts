@@ -5,6 +5,7 @@ import { natTopology } from './nat'
 import { drShopTopology } from './dr-shop'
 import { natThreeServersTopology } from './nat-three-servers'
 import { haDrTopology } from './ha-dr'
+import { haNatTopology } from './ha-nat'
 import type { Topology } from './topology'
 
 const routedClient: Topology = {
@@ -20,6 +21,14 @@ describe('checkTopology', () => {
     expect(() => checkTopology(natThreeServersTopology)).not.toThrow()
     expect(() => checkTopology(drShopTopology)).not.toThrow()
     expect(() => checkTopology(haDrTopology)).not.toThrow()
+    expect(() => checkTopology(haNatTopology)).not.toThrow()
+  })
+
+  it('refuses a floating address on a network a director lacks, or an instance id used twice', () => {
+    const away = { ...haNatTopology, vrrp: { ...haNatTopology.vrrp!, floating: [{ network: 'elsewhere', address: '10.0.0.1/32', virtualRouterId: 52 }] } }
+    expect(() => checkTopology(away)).toThrow('topology ha-nat: the VRRP network elsewhere is not on both directors; put both directors on it')
+    const twice = { ...haNatTopology, vrrp: { ...haNatTopology.vrrp!, floating: [{ network: 'vmnet4', address: '172.16.100.10/32', virtualRouterId: 51 }] } }
+    expect(() => checkTopology(twice)).toThrow('its VRRP instances share a virtual_router_id (51, 51); give each floating address its own')
   })
 
   it('refuses two directors without a VRRP group, and a group that is not the two directors, in one line', () => {

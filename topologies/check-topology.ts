@@ -77,6 +77,9 @@ function checkDirectors(t: Topology): void {
     )
   if (t.vrrp.members[0]!.priority === t.vrrp.members[1]!.priority)
     throw new TopologyError(t, `both VRRP members have priority ${t.vrrp.members[0]!.priority}`, 'give the intended master the higher priority')
-  if (!directors.every((d) => d.interfaces.some((i) => i.network === t.vrrp!.network)))
-    throw new TopologyError(t, `the VRRP network ${t.vrrp.network} is not on both directors`, 'put both directors on it')
+  for (const network of [t.vrrp.network, ...(t.vrrp.floating ?? []).map((f) => f.network)])
+    if (!directors.every((d) => d.interfaces.some((i) => i.network === network)))
+      throw new TopologyError(t, `the VRRP network ${network} is not on both directors`, 'put both directors on it')
+  const ids = [t.vrrp.virtualRouterId, ...(t.vrrp.floating ?? []).map((f) => f.virtualRouterId)]
+  if (new Set(ids).size !== ids.length) throw new TopologyError(t, `its VRRP instances share a virtual_router_id (${ids.join(', ')})`, 'give each floating address its own')
 }

@@ -55,9 +55,19 @@ export interface VrrpMember {
 }
 
 /**
+ * An address that moves with the VIP on another of the directors' networks (a NAT real
+ * servers' gateway): its own VRRP instance on that network, in one vrrp_sync_group with the VIP's.
+ */
+export interface FloatingAddress {
+  network: string
+  /** With its prefix, e.g. 172.16.100.10/32. */
+  address: string
+  virtualRouterId: number
+}
+
+/**
  * Two directors sharing the VIP through VRRP (keepalived): the VIP is not in either
- * director's spec, keepalived adds it on the master. `floating` are more addresses that move
- * with it (a NAT real servers' gateway), in one vrrp_sync_group.
+ * director's spec, keepalived adds it on the master, and the `floating` addresses with it.
  */
 export interface VrrpSpec {
   /** The network whose interface carries the adverts and the VIP. */
@@ -66,7 +76,7 @@ export interface VrrpSpec {
   /** Seconds between adverts. */
   advertInt: number
   members: VrrpMember[]
-  floating?: ExtraAddressSpec[]
+  floating?: FloatingAddress[]
 }
 
 export interface Topology {

@@ -3,11 +3,14 @@
  * kernel's IPVS sync daemon: master on the VRRP master, backup on the backup): long-lived
  * connections through the master, what the backup knows of them, and what survives a failover.
  */
-import { describe } from 'vitest'
+import { describe, expect } from 'vitest'
 import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
+import { changedState } from '../../fixtures/lab-test'
+import type { Director } from '../../fixtures/nodes/director'
 import { oncePerKey } from '../../fixtures/once-per-key'
 import { pollUntil } from '../../fixtures/shell-poll'
+import { directorsByPriority } from '../../fixtures/vrrp-pair'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { haDrTopology } from '../../topologies/ha-dr'
 import {
@@ -19,6 +22,7 @@ import {
   notFlowingBeforeFailover,
   serviceEntries,
   stoppedBeforeFailover,
+  survivesByHashing,
   survivors,
   type SyncRun,
 } from './connection-sync'
@@ -37,10 +41,30 @@ const watchSeconds = 4
  */
 const watchLimitSeconds = 15
 
-const test = haTest
+/**
+ * The runs: rr with and without the sync daemon; mh (hashing the client's port too) without
+ * it, the backup's sloppy_tcp as the sloppyBackup fixture leaves it (1) or as the spec has it (0).
+ */
+const variants = {
+  sync: { syncDaemon: true, scheduler: 'rr', schedulerFlags: [] },
+  'no sync': { syncDaemon: false, scheduler: 'rr', schedulerFlags: [] },
+  'mh, sloppy backup': { syncDaemon: false, scheduler: 'mh', schedulerFlags: ['mh-port'] },
+  mh: { syncDaemon: false, scheduler: 'mh', schedulerFlags: ['mh-port'] },
+} as const
+type Variant = keyof typeof variants
+
+/** sloppy_tcp=1 on the backup director for one test, restored by the spec guard after it. */
+const test = haTest.extend<{ sloppyBackup: Director }>({
+  sloppyBackup: changedState(async ({ net }) => {
+    const backup = directorsByPriority(net)[1]!
+    await backup.setSysctl('net.ipv4.vs.sloppy_tcp', '1')
+    return backup
+  }),
+})
 
 describe('connection sync: what the backup knows of the master’s connections, and what survives the failover', () => {
-  async function syncRun({ pair, client, realServers, net }: HaFixtures, syncDaemon: boolean): Promise<SyncRun> {
+  async function syncRun({ pair, client, realServers, net }: HaFixtures, variant: Variant): Promise<SyncRun> {
+    const { syncDaemon, scheduler, schedulerFlags } = variants[variant]
     // the real servers' nginx holds every fresh port (DR cannot remap): the hold endpoint takes
     // the fresh port + 1000, as unused as the fresh one
     const port = net.freshPort() + 1000
@@ -48,7 +72,7 @@ describe('connection sync: what the backup knows of the master’s connections, 
     // the client's side of every held connection, kept through the failover: what a lost one
     // saw last (and who closed it) is evidence when a run goes red
     const [, capture] = await Promise.all([
-      pair.start({ services: [{ port, scheduler: 'rr', realServers: realServerAddresses, delayLoop: 2 }], syncDaemon }),
+      pair.start({ services: [{ port, scheduler, schedulerFlags: [...schedulerFlags], realServers: realServerAddresses, delayLoop: 2 }], syncDaemon }),
       PacketCapture.start(client, `tcp port ${port}`),
     ])
     // evidence only, read by no check: a capture that cannot be read says so in its place
@@ -64,10 +88,17 @@ describe('connection sync: what the backup knows of the master’s connections, 
     const where = { vip, port, client: client.address() }
     const count = `ipvsadm -L -n -c | awk '$4 ~ /^${client.address().replace(/\./g, '\\.')}:/ && $5 == "${vip}:${port}"' | wc -l`
     // the sync daemon sends a connection after its third packet: wait on the backup until it lists them all (at most 8 s)
-    const [masterText, backupText] = await Promise.all([
+    const [masterText, backupOut] = await Promise.all([
       pair.master.sh('ipvsadm -L -n -c', undefined, { readOnly: true }),
-      pair.backup.sh(`${pollUntil(`[ "$(${count})" -ge ${connections.length} ]`, { seconds: 8 })}\nipvsadm -L -n -c`, 30_000, { readOnly: true }),
+      // the same wait without the daemon: what it would have sent had 8 s to arrive
+      pair.backup.sh(
+        `${pollUntil(`[ "$(${count})" -ge ${connections.length} ]`, { seconds: 8 })}\necho "@@sloppy_tcp $(cat /proc/sys/net/ipv4/vs/sloppy_tcp)"\nipvsadm -L -n -c`,
+        30_000,
+        { readOnly: true },
+      ),
     ])
+    const backupSloppyTcp = Number(/^@@sloppy_tcp (\d+)$/m.exec(backupOut)?.[1] ?? NaN)
+    const backupText = backupOut.replace(/^@@sloppy_tcp .*\n/m, '')
     // the starting state: every connection carried a line since it was opened, else a loss
     // after the move would not be the move's
     const beforeFailover = await client.held({ until: { since: connections, moreLines: 1, limitSeconds: 4 } })
@@ -95,9 +126,12 @@ describe('connection sync: what the backup knows of the master’s connections, 
     ])
     const run: SyncRun = {
       syncDaemon,
+      scheduler: [scheduler, ...schedulerFlags].join(' '),
       held,
+      backupSloppyTcp,
       masterEntries: serviceEntries(masterText, where),
       backupEntries: serviceEntries(backupText, where),
+      backupEntriesAfter: serviceEntries(laterText, where),
       atFailover,
       later,
       watchedSeconds: (Date.now() - t0) / 1000,
@@ -115,19 +149,35 @@ describe('connection sync: what the backup knows of the master’s connections, 
   const runOf = oncePerKey(syncRun, describeSyncRun)
 
   test(`with the sync daemon, the backup’s -Lnc lists the master’s ${held} connections: same client port, real server, ESTABLISHED`, async ({ pair, client, realServers, net }) => {
-    await expectPass(backupHasTheConnections(await runOf({ pair, client, realServers, net }, true)))
+    await expectPass(backupHasTheConnections(await runOf({ pair, client, realServers, net }, 'sync')))
   })
 
   test(`with the sync daemon, all ${held} connections keep flowing to their real servers after the failover`, async ({ pair, client, realServers, net }) => {
-    await expectPass(connectionsSurvive(await runOf({ pair, client, realServers, net }, true)))
+    await expectPass(connectionsSurvive(await runOf({ pair, client, realServers, net }, 'sync')))
   })
 
   describe('negative controls: without the sync daemon', () => {
     test('the backup has no entries: the sync check fails', async ({ pair, client, realServers, net }) => {
-      await expectFail(backupHasTheConnections(await runOf({ pair, client, realServers, net }, false)))
+      await expectFail(backupHasTheConnections(await runOf({ pair, client, realServers, net }, 'no sync')))
     })
     test('the connections break at the failover (the backup resets what it has no entry for): the survival check fails', async ({ pair, client, realServers, net }) => {
-      await expectFail(connectionsSurvive(await runOf({ pair, client, realServers, net }, false)))
+      await expectFail(connectionsSurvive(await runOf({ pair, client, realServers, net }, 'no sync')))
+    })
+  })
+
+  describe('no sync daemon, mh on both directors: the backup hashes a connection it has no entry for to the same server', () => {
+    test(`with sloppy_tcp=1 on the backup, all ${held} connections keep flowing to the master’s real servers after the failover`, async ({
+      pair,
+      client,
+      realServers,
+      net,
+      sloppyBackup,
+    }) => {
+      expect(sloppyBackup).toBe(pair.backup)
+      await expectPass(survivesByHashing(await runOf({ pair, client, realServers, net }, 'mh, sloppy backup')))
+    })
+    test('negative control: with sloppy_tcp=0 (the default) the backup resets what it has no entry for: the check fails', async ({ pair, client, realServers, net }) => {
+      await expectFail(survivesByHashing(await runOf({ pair, client, realServers, net }, 'mh')))
     })
   })
 })

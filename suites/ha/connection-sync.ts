@@ -10,10 +10,16 @@ import { verdict, type Verdict } from '../../checks/verdict'
  */
 export interface SyncRun {
   syncDaemon: boolean
+  /** The service's scheduler on both directors, with its flags (`mh-port`). */
+  scheduler: string
   held: number
+  /** The backup's net.ipv4.vs.sloppy_tcp, read back before the failover. */
+  backupSloppyTcp?: number
   /** The entries of VIP:port on each director before the failover. */
   masterEntries: IpvsConnection[]
   backupEntries: IpvsConnection[]
+  /** The backup's entries of VIP:port some seconds after it took over. */
+  backupEntriesAfter: IpvsConnection[]
   /** The client's connections when the backup took over, and some seconds later. */
   atFailover: HeldConnection[]
   later: HeldConnection[]
@@ -59,6 +65,10 @@ export function backupHasTheConnections(run: SyncRun): Verdict {
 
 /** 4, after the failover: with the entries synced, the backup forwards each connection's packets to its real server, and every one keeps flowing. */
 export function connectionsSurvive(run: SyncRun): Verdict {
+  return verdict(`every held connection keeps flowing to its real server after the failover`, survivalReasons(run))
+}
+
+function survivalReasons(run: SyncRun): (string | false | undefined)[] {
   const alive = new Set(survivors(run).map((c) => c.id))
   const lost = run.later.filter((c) => !alive.has(c.id))
   // name the first few lost ones, so that a red cell says which connection did what
@@ -67,11 +77,42 @@ export function connectionsSurvive(run: SyncRun): Verdict {
       .slice(0, 3)
       .map((c) => describeHeld(c, run))
       .join('; ') + (lost.length > 3 ? '; …' : '')
-  return verdict(`every held connection keeps flowing to its real server after the failover`, [
+  return [
     run.atFailover.length < run.held && `only ${run.atFailover.length} of ${run.held} connections were held at the failover`,
     alive.size < run.held &&
       `${run.held - alive.size} of ${run.held} connections broke or stalled in the ${run.watchedSeconds.toFixed(1)} s after the failover${named && `: ${named}`}`,
-  ])
+  ]
+}
+
+/**
+ * 4, the third case: no sync daemon, mh on both directors (with mh-port, so that one client's
+ * connections spread over the servers by their ports) and sloppy_tcp=1 on the backup. The
+ * backup has no entry for a held connection when it takes over; the client's next ack is
+ * scheduled all the same (tcp_conn_schedule, net/netfilter/ipvs/ip_vs_proto_tcp.c: with
+ * sloppy_tcp any segment but a reset is), and mh picks the server from a lookup table both
+ * directors build alike (ip_vs_mh.c: the hash keys are constants, generate_hash_secret, and the
+ * table depends only on the servers, their weights and their order), so the backup's new entry
+ * names the master's server and the connection carries on. Both directors of the lab share one
+ * kernel: a key drawn once per module load would pass here too; the constants are what make it
+ * hold across machines. At sloppy_tcp=0 the ack finds no entry and is not scheduled: the
+ * backup's own stack resets it.
+ */
+export function survivesByHashing(run: SyncRun): Verdict {
+  const after = new Map(run.backupEntriesAfter.map((e) => [key(e), e]))
+  return verdict(
+    `sloppy_tcp=${run.backupSloppyTcp ?? '?'} on the backup, no sync daemon, ${run.scheduler} on both: the backup schedules each held connection to the master's server, and every one keeps flowing`,
+    [
+      run.syncDaemon && 'the sync daemon ran: the survival would not be the scheduler’s',
+      run.backupEntries.length > 0 && `the backup listed ${run.backupEntries.length} entries before the failover: with no sync daemon it should know none`,
+      run.masterEntries.length < run.held && `the master lists ${run.masterEntries.length} of the ${run.held} held connections`,
+      ...run.masterEntries.map((m) => {
+        const b = after.get(key(m))
+        if (!b) return `${key(m)} (to ${m.destination.address} on the master) has no entry on the backup after it took over`
+        return b.destination.address !== m.destination.address && `${key(m)} went to ${b.destination.address} on the backup, ${m.destination.address} on the master`
+      }),
+      ...survivalReasons(run),
+    ],
+  )
 }
 
 function describeHeld(c: HeldConnection, run: SyncRun): string {
@@ -79,11 +120,19 @@ function describeHeld(c: HeldConnection, run: SyncRun): string {
   return `connection ${c.id} to ${c.server ?? '?'}: ${before?.lines ?? '?'} lines at the failover, ${c.lines} later, ${c.open === undefined ? 'state unknown' : c.open ? 'open' : 'closed'}`
 }
 
+/** How many entries go to each real server: `172.16.100.101: 6, 172.16.100.102: 4`. */
+function spread(entries: IpvsConnection[]): string {
+  const counts = new Map<string, number>()
+  for (const e of entries) counts.set(e.destination.address, (counts.get(e.destination.address) ?? 0) + 1)
+  return [...counts].map(([a, n]) => `${a}: ${n}`).join(', ') || 'none'
+}
+
 export function describeSyncRun(run: SyncRun): string {
   const alive = survivors(run)
   return [
-    `${run.held} held connections, sync daemon ${run.syncDaemon ? 'on (keepalived lvs_sync_daemon)' : 'off'}`,
-    `before the failover: the master lists ${run.masterEntries.length}, the backup ${run.backupEntries.length} (${[...new Set(run.backupEntries.map((e) => e.state))].join(', ') || 'none'})`,
+    `${run.held} held connections, ${run.scheduler} on both directors, sync daemon ${run.syncDaemon ? 'on (keepalived lvs_sync_daemon)' : 'off'}, sloppy_tcp=${run.backupSloppyTcp ?? '?'} on the backup`,
+    `before the failover: the master lists ${run.masterEntries.length} (${spread(run.masterEntries)}), the backup ${run.backupEntries.length} (${[...new Set(run.backupEntries.map((e) => e.state))].join(', ') || 'none'})`,
+    `after it the backup lists ${run.backupEntriesAfter.length} (${spread(run.backupEntriesAfter)})`,
     `after it: ${alive.length} of ${run.held} kept flowing over ${run.watchedSeconds.toFixed(1)} s; lost ${run.held - alive.length}`,
     ...run.later.map((c) => `  ${describeHeld(c, run)}`),
   ].join('\n')

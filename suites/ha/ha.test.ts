@@ -5,17 +5,17 @@
  * it programmed.
  */
 import { describe } from 'vitest'
-import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
 import { changedState } from '../../fixtures/lab-test'
 import type { Client } from '../../fixtures/nodes/client'
 import type { Director } from '../../fixtures/nodes/director'
 import { expectFail, expectPass } from '../../fixtures/verdict'
-import type { DirectorView, VrrpPair } from '../../fixtures/vrrp-pair'
+import type { VrrpPair } from '../../fixtures/vrrp-pair'
 import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
 import { haDrTopology } from '../../topologies/ha-dr'
 import { haTest } from './ha-fixtures'
-import { describeMoveRun, movedTo, oneMaster, type DirectorState, type MoveRun, type PairReading } from './checks'
+import { movedTo, oneMaster, type PairReading } from './checks'
+import { attachViews, move, state } from './move-run'
 
 const vip = haDrTopology.vip
 const vrrp = haDrTopology.vrrp!
@@ -37,12 +37,6 @@ const test = haTest.extend<{ advertsBlocked: Director[] }>({
 })
 
 const service = (port: number): KeepalivedService => ({ port, scheduler: 'rr', realServers, delayLoop: 2 })
-/** A director's VRRP state: its log's last, or STOPPED once keepalived has ended (it logs no state on the way out). */
-const state = (v: DirectorView): DirectorState => ({ name: v.name, mac: v.mac, holdsVip: v.holdsVip, state: v.running ? v.states.at(-1) : 'STOPPED' })
-
-async function attachViews(title: string, views: DirectorView[]) {
-  for (const v of views) await evidence(`${title}: ${v.name} (ip -o -4 addr, keepalived log)`, `${v.addresses}\n\n${v.log}`)
-}
 
 describe('one master: VRRP elects one director to hold the VIP', () => {
   async function reading(pair: VrrpPair, client: Client): Promise<PairReading> {
@@ -50,7 +44,7 @@ describe('one master: VRRP elects one director to hold the VIP', () => {
     const arp = await client.arping(vip, 2)
     await attachViews('after keepalived settled', views)
     await evidence(`arping ${vip} from the client`, arp.raw)
-    return { directors: views.map(state), arp: arp.replies }
+    return { directors: views.map((v) => state(v)), arp: arp.replies }
   }
 
   test('with both keepalived running, exactly one director holds the VIP (lvs-node-0a, priority 150) and one MAC answers ARP for it', async ({ pair, client, net }) => {
@@ -67,47 +61,13 @@ describe('one master: VRRP elects one director to hold the VIP', () => {
 })
 
 describe('failover and failback: the VIP moves with the master', () => {
-  /**
-   * Probes the VIP every 0.2 s from the client while `event` happens, with the client's ARP
-   * captured; then reads the client's neighbour entry and the directors.
-   */
-  async function move(pair: VrrpPair, client: Client, port: number, name: string, to: 'master' | 'backup', event: () => Promise<number>): Promise<MoveRun> {
-    const url = `http://${vip}:${port}/`
-    const capture = await PacketCapture.start(client, 'arp')
-    const tag = await client.probeFor(url, 8)
-    const at = await event()
-    const probes = await client.probes(tag)
-    const arp = await capture.stop()
-    const neighbour = await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })
-    const views = await pair.read()
-    const target = to === 'master' ? pair.master : pair.backup
-    const toView = views.find((v) => v.name === target.name)!
-    const other = views.find((v) => v.name !== target.name)
-    const run: MoveRun = {
-      event: name,
-      at,
-      from: state(views.find((v) => v.name !== target.name) ?? toView),
-      to: state(toView),
-      ...(other ? { other: state(other) } : {}),
-      probes,
-      arpFrames: arp.frames,
-      neighbourMac: /lladdr ([0-9a-f:]{17})/.exec(neighbour)?.[1],
-      vip,
-      boundSeconds: masterDown(to === 'master' ? masterPriority : backupPriority),
-      toleranceSeconds,
-    }
-    await attachViews(`after the master ${name}`, views)
-    await evidence(arp.description, arp.text || '(no frames)')
-    await evidence(`ip neigh show ${vip} on the client`, neighbour || '(none)')
-    await evidence('the probes (sent, ended on the lab clock, server)', probes.map((p) => `${p.sentAt.toFixed(3)} ${p.endedAt.toFixed(3)} ${p.server ?? '-'}`).join('\n'))
-    await evidence('what the run saw', describeMoveRun(run))
-    return run
-  }
+  const moveTo = (pair: VrrpPair, client: Client, port: number, name: string, to: 'master' | 'backup', event: () => Promise<number>) =>
+    move(pair, client, { port, name, to, boundSeconds: masterDown(to === 'master' ? masterPriority : backupPriority), toleranceSeconds }, event).then((m) => m.run)
 
   test('the master’s keepalived stopped: lvs-node-0b takes the VIP, the client follows its gratuitous ARP, new connections are answered', async ({ pair, client, net }) => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
-    await expectPass(movedTo(await move(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
+    await expectPass(movedTo(await moveTo(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
   })
 
   /**
@@ -120,7 +80,7 @@ describe('failover and failback: the VIP moves with the master', () => {
     await pair.start({ services: [service(port)] })
     await expectPass(
       movedTo(
-        await move(pair, client, port, 'paused', 'backup', async () => {
+        await moveTo(pair, client, port, 'paused', 'backup', async () => {
           // the event is the pause done: from then on the master sends nothing
           await pair.pause(pair.master)
           return Number((await client.sh('echo "${EPOCHREALTIME/[.,]/}"', undefined, { readOnly: true })).trim()) / 1e6
@@ -133,13 +93,13 @@ describe('failover and failback: the VIP moves with the master', () => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
     await pair.stop(pair.master)
-    await expectPass(movedTo(await move(pair, client, port, 'started keepalived again', 'master', () => pair.start({ services: [service(port)] }, { only: [pair.master] }))))
+    await expectPass(movedTo(await moveTo(pair, client, port, 'started keepalived again', 'master', () => pair.start({ services: [service(port)] }, { only: [pair.master] }))))
   })
 
   test('negative control: the backup’s keepalived stopped first, nobody takes the VIP and the failover check fails', async ({ pair, client, net }) => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
     await pair.stop(pair.backup)
-    await expectFail(movedTo(await move(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
+    await expectFail(movedTo(await moveTo(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
   })
 })

@@ -1,0 +1,74 @@
+/**
+ * The failover observation the HA files share: the client probes the VIP every 0.2 s with its
+ * ARP captured while an event moves the master, then the client's neighbour entry and both
+ * directors are read.
+ */
+import { PacketCapture } from '../../fixtures/capture'
+import { evidence } from '../../fixtures/evidence'
+import type { Client } from '../../fixtures/nodes/client'
+import { parseVrrpStates, type DirectorView, type VrrpPair } from '../../fixtures/vrrp-pair'
+import { describeMoveRun, type DirectorState, type MoveRun } from './checks'
+
+/**
+ * A director's VRRP state: its log's last (of one instance, when named), or STOPPED once
+ * keepalived has ended (it logs no state on the way out).
+ */
+export const state = (v: DirectorView, instance?: string): DirectorState => ({
+  name: v.name,
+  mac: v.mac,
+  holdsVip: v.holdsVip,
+  state: v.running ? (instance ? parseVrrpStates(v.log, instance) : v.states).at(-1) : 'STOPPED',
+})
+
+export async function attachViews(title: string, views: DirectorView[]) {
+  for (const v of views) await evidence(`${title}: ${v.name} (ip -o -4 addr, keepalived log)`, `${v.addresses}\n\n${v.log}`)
+}
+
+export interface MoveOptions {
+  /** The service's port the probes go to. */
+  port: number
+  /** What moves the master, for the report: `stopped keepalived`, `paused`. */
+  name: string
+  /** Who should hold the VIP afterwards. */
+  to: 'master' | 'backup'
+  /** The backup's master-down interval (or the master's, for a failback) in seconds. */
+  boundSeconds: number
+  toleranceSeconds: number
+  /** The VRRP instance of the VIP, where a director runs more than one. */
+  instance?: string
+}
+
+/** Runs `event` (it returns the lab's clock at the event) under the probes; the run, and the directors as read afterwards. */
+export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event: () => Promise<number>): Promise<{ run: MoveRun; views: DirectorView[] }> {
+  const vip = pair.net.topology.vip
+  const url = `http://${vip}:${o.port}/`
+  const capture = await PacketCapture.start(client, 'arp')
+  const tag = await client.probeFor(url, 8)
+  const at = await event()
+  const probes = await client.probes(tag)
+  const arp = await capture.stop()
+  const neighbour = await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })
+  const views = await pair.read()
+  const target = o.to === 'master' ? pair.master : pair.backup
+  const toView = views.find((v) => v.name === target.name)!
+  const other = views.find((v) => v.name !== target.name)
+  const run: MoveRun = {
+    event: o.name,
+    at,
+    from: state(other ?? toView, o.instance),
+    to: state(toView, o.instance),
+    ...(other ? { other: state(other, o.instance) } : {}),
+    probes,
+    arpFrames: arp.frames,
+    neighbourMac: /lladdr ([0-9a-f:]{17})/.exec(neighbour)?.[1],
+    vip,
+    boundSeconds: o.boundSeconds,
+    toleranceSeconds: o.toleranceSeconds,
+  }
+  await attachViews(`after the master ${o.name}`, views)
+  await evidence(arp.description, arp.text || '(no frames)')
+  await evidence(`ip neigh show ${vip} on the client`, neighbour || '(none)')
+  await evidence('the probes (sent, ended on the lab clock, server)', probes.map((p) => `${p.sentAt.toFixed(3)} ${p.endedAt.toFixed(3)} ${p.server ?? '-'}`).join('\n'))
+  await evidence('what the run saw', describeMoveRun(run))
+  return { run, views }
+}
