@@ -4,7 +4,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * The order the lab suites run in. Files that share a topology come one after the other, so
  * that it is brought up once for them (fixtures/topology-pool.ts): nat and semantics (nat), the
  * DR semantics and dr (dr), ipvsadm and schedulers (nat-three-servers), fwm and persistence
- * (dr-shop), ha's files in one fixed order (the order CI runs them in is the one tried here). A
+ * (dr-shop), ha's files in one fixed order, the NAT pair last (ha-nat) (the order CI runs them in is the one tried here). A
  * file takes the rank of the longest entry it is under; a suite not listed runs after these.
  */
 export const suiteOrder = [
@@ -22,6 +22,7 @@ export const suiteOrder = [
   'suites/ha/backup',
   'suites/ha/connection',
   'suites/ha/persistence',
+  'suites/ha/nat-',
 ]
 
 export function suiteRank(file: string): number {

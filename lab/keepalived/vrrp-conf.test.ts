@@ -63,6 +63,14 @@ describe('vrrpConf', () => {
     expect(vrrpConf(haDrTopology, master, () => 'eth0', { services })).not.toContain('vrrp_sync_group')
   })
 
+  it('without preemption, every member starts in BACKUP with nopreempt (keepalived ignores nopreempt in a MASTER start)', () => {
+    for (const m of [master, backup]) {
+      const c = vrrpConf(haDrTopology, m, () => 'eth0', { services, preempt: false })
+      expect(c).toContain('  state BACKUP\n  nopreempt\n  interface eth0\n')
+    }
+    expect(vrrpConf(haDrTopology, master, () => 'eth0', { services })).not.toContain('nopreempt')
+  })
+
   it('refuses a topology without a VRRP group', () => {
     expect(() => vrrpConf(drTopology, master, () => 'eth0', { services })).toThrow('topology dr has no VRRP group')
   })

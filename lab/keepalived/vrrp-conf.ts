@@ -28,6 +28,11 @@ export interface VrrpConfOptions {
   syncDaemon?: boolean
   /** The VIP's instance and the floating addresses' in one vrrp_sync_group (the default); false leaves each instance on its own. */
   syncGroup?: boolean
+  /**
+   * false: `nopreempt`, a returning higher priority leaves the VIP where it is. keepalived
+   * honours it only in an instance that starts in BACKUP, so every member starts there.
+   */
+  preempt?: boolean
 }
 
 /**
@@ -43,7 +48,7 @@ export function vrrpConf(
   topology: Topology,
   member: VrrpMember,
   deviceOf: (network: string) => string,
-  { services, syncDaemon = false, syncGroup = true }: VrrpConfOptions,
+  { services, syncDaemon = false, syncGroup = true, preempt = true }: VrrpConfOptions,
 ): string {
   const vrrp = topology.vrrp
   if (!vrrp) throw new Error(`topology ${topology.name} has no VRRP group`)
@@ -64,7 +69,8 @@ export function vrrpConf(
     ...(syncGroup && instances.length > 1 ? [`vrrp_sync_group VG_${vrrp.virtualRouterId} {`, '  group {', ...instances.map((i) => `    ${i.name}`), '  }', '}'] : []),
     ...instances.flatMap((i) => [
       `vrrp_instance ${i.name} {`,
-      `  state ${member.node === master.node ? 'MASTER' : 'BACKUP'}`,
+      `  state ${member.node === master.node && preempt ? 'MASTER' : 'BACKUP'}`,
+      ...(preempt ? [] : ['  nopreempt']),
       `  interface ${i.device}`,
       `  virtual_router_id ${i.virtualRouterId}`,
       `  priority ${member.priority}`,

@@ -1,99 +1,22 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { passed } from '../../checks/verdict'
-import { parseVrrpStates, type DirectorView } from '../../fixtures/vrrp-pair'
+import { parseVrrpStates } from '../../fixtures/vrrp-pair'
 import { parseArping } from '../../lab/capture/parse-arping'
-import { parseTcpdump } from '../../lab/capture/parse-tcpdump'
 import { haDrTopology } from '../../topologies/ha-dr'
-import {
-  describeMoveRun,
-  firstAnsweredAfter,
-  gratuitousFrom,
-  movedTo,
-  oneMaster,
-  secondsOfDay,
-  takeoverSeconds,
-  type DirectorState,
-  type MoveRun,
-  type PairReading,
-} from './checks'
-
-const lab = (f: string) => readFileSync(new URL(`./__fixtures__/${f}`, import.meta.url), 'utf8')
+import { describeMoveRun, firstAnsweredAfter, gratuitousFrom, movedTo, oneMaster, secondsOfDay, takeoverSeconds, type DirectorState, type PairReading } from './checks'
+import { dockerMac, lab, labRuns } from './lab-runs'
+import { state } from './move-run'
 
 const vip = haDrTopology.vip
-const vrrp = haDrTopology.vrrp!
-const address = (name: string) => haDrTopology.nodes.find((n) => n.name === name)!.interfaces[0]!.address
-/** docker's MAC for a container address, 02:42 and the address in hex: what arping and tcpdump show for each director. */
-const dockerMac = (ip: string) => ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':')
+const { address, viewOf, moveRunOf } = labRuns(haDrTopology)
 const mac0a = dockerMac(address('lvs-node-0a'))
 const mac0b = dockerMac(address('lvs-node-0b'))
-
-/**
- * A director as VrrpPair.read() read it, from its attachment: `ip -o -4 addr`, a blank line, the keepalived log.
- * Two things of the view were not attached: its MAC is docker's for its address, and whether keepalived was still
- * running (the view's @@running) is read from the log, which keepalived closes with `Stopped Keepalived` on its way out.
- */
-function viewOf(file: string, name: string): Omit<DirectorView, 'at'> {
-  const text = lab(file)
-  const blank = text.indexOf('\n\n')
-  const [addresses, log] = [text.slice(0, blank), text.slice(blank + 2)]
-  return {
-    name,
-    mac: dockerMac(address(name)),
-    holdsVip: new RegExp(`inet ${vip.replace(/\./g, '\\.')}/`).test(addresses),
-    states: parseVrrpStates(log),
-    running: !/: Stopped Keepalived /.test(log),
-    log,
-    addresses,
-  }
-}
-
-/** ha.test.ts's state(): the log's last VRRP state, or STOPPED once keepalived has ended. */
-const state = (v: Omit<DirectorView, 'at'>): DirectorState => ({ name: v.name, mac: v.mac, holdsVip: v.holdsVip, state: v.running ? v.states.at(-1) : 'STOPPED' })
 
 /** What one-master read in the lab: both directors after keepalived settled, and the client's arping for the VIP. */
 function pairReading(run: 'one-master' | 'one-master-blocked'): PairReading {
   return {
     directors: [state(viewOf(`${run}-0a-6.1.txt`, 'lvs-node-0a')), state(viewOf(`${run}-0b-6.1.txt`, 'lvs-node-0b'))],
     arp: parseArping(lab(`${run}-arping-6.1.txt`)),
-  }
-}
-
-/** ha.test.ts's bound: the master-down interval of the director that takes the VIP, 3 x advert_int + skew. */
-const masterDown = (priority: number) => 3 * vrrp.advertInt + ((256 - priority) / 256) * vrrp.advertInt
-const priority = (name: string) => vrrp.members.find((m) => m.node === name)!.priority
-
-/**
- * A failover (or failback) run as move() in ha.test.ts built it, from its attachments: the directors it could read
- * (`<run>-0a`, `<run>-0b`), the client's ARP capture, `ip neigh`, and the probes (`sent ended server`, `-`
- * unanswered). The event's name and its stamp on the lab's clock were not attached on their own: they are read from
- * the first line of what the run saw (`<run>-run`), which prints the stamp to the millisecond.
- */
-function moveRunOf(run: string, to: 'lvs-node-0a' | 'lvs-node-0b', readable: ('0a' | '0b')[] = ['0a', '0b']): MoveRun {
-  const event = /^event: the master (.+), at (\d+\.\d+) \(the lab's clock\)$/m.exec(lab(`${run}-run-6.1.txt`))
-  if (!event) throw new Error(`${run}: no event line in what the run saw`)
-  const views = readable.map((d) => viewOf(`${run}-${d}-6.1.txt`, `lvs-node-${d}`))
-  const toView = views.find((v) => v.name === to)!
-  const other = views.find((v) => v.name !== to)
-  const probes = lab(`${run}-probes-6.1.txt`)
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [sentAt = '', endedAt = '', server = '-'] = l.split(' ')
-      return { sentAt: Number(sentAt), endedAt: Number(endedAt), ...(server === '-' ? {} : { server }) }
-    })
-  return {
-    event: event[1]!,
-    at: Number(event[2]),
-    from: state(other ?? toView),
-    to: state(toView),
-    ...(other ? { other: state(other) } : {}),
-    probes,
-    arpFrames: parseTcpdump(lab(`${run}-arp-6.1.txt`)).frames,
-    neighbourMac: /lladdr ([0-9a-f:]{17})/.exec(lab(`${run}-neigh-6.1.txt`))?.[1],
-    vip,
-    boundSeconds: masterDown(priority(to)),
-    toleranceSeconds: 2,
   }
 }
 

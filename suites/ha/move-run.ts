@@ -13,7 +13,7 @@ import { describeMoveRun, type DirectorState, type MoveRun } from './checks'
  * A director's VRRP state: its log's last (of one instance, when named), or STOPPED once
  * keepalived has ended (it logs no state on the way out).
  */
-export const state = (v: DirectorView, instance?: string): DirectorState => ({
+export const state = (v: Omit<DirectorView, 'at'>, instance?: string): DirectorState => ({
   name: v.name,
   mac: v.mac,
   holdsVip: v.holdsVip,

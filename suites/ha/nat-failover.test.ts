@@ -1,0 +1,88 @@
+/**
+ * Two NAT directors (topologies/ha-nat.ts): the VIP outside and the real servers' default
+ * gateway inside float together, two VRRP instances in one vrrp_sync_group, because a NAT real
+ * server sends its replies to whichever director holds the gateway and only the one that took
+ * the request can masquerade them.
+ */
+import { describe } from 'vitest'
+import { evidence } from '../../fixtures/evidence'
+import { expectFail, expectPass } from '../../fixtures/verdict'
+import { parseVrrpStates, type VrrpPair } from '../../fixtures/vrrp-pair'
+import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
+import { haNatGateway, haNatTopology } from '../../topologies/ha-nat'
+import type { Client } from '../../fixtures/nodes/client'
+import type { RealServer } from '../../fixtures/nodes/real-server'
+import { haNatTest as test } from './ha-fixtures'
+import { move } from './move-run'
+import { describeGateway, natMovedTo, parseNeighbour, type NatMoveRun } from './nat-failover'
+
+const vrrp = haNatTopology.vrrp!
+const realServers = haNatTopology.nodes.filter((n) => n.role === 'real-server').map((n) => n.interfaces[0]!.address)
+const [vipInstance, gatewayInstance] = [vrrp.virtualRouterId, vrrp.floating![0]!.virtualRouterId].map((id) => `VI_${id}`)
+const inside = vrrp.floating![0]!.network
+/** The backup's master-down interval, 3 x advert_int + skew (RFC 5798): a cut link sends no last advert. */
+const backupPriority = Math.min(...vrrp.members.map((m) => m.priority))
+const masterDown = 3 * vrrp.advertInt + ((256 - backupPriority) / 256) * vrrp.advertInt
+/** As in ha.test.ts: the probes' granularity and a loaded emulated guest. */
+const toleranceSeconds = 2
+
+const service = (port: number): KeepalivedService => ({ port, scheduler: 'rr', realServers, realPort: 80, delayLoop: 2 })
+
+/** The master moved by `event` under the client's probes, then the gateway read on both directors and every real server. */
+async function natMove(pair: VrrpPair, client: Client, rs: RealServer[], port: number, name: string, event: () => Promise<number>): Promise<NatMoveRun> {
+  const { run, views } = await move(pair, client, { port, name, to: 'backup', boundSeconds: masterDown, toleranceSeconds, instance: vipInstance }, event)
+  const neighbours = await Promise.all(rs.map(async (r) => ({ name: r.name, text: await r.sh(`ip neigh show ${haNatGateway}`, undefined, { readOnly: true }) })))
+  const holds = (name: string) => {
+    const v = views.find((x) => x.name === name)
+    return (
+      v && {
+        name,
+        holdsGateway: new RegExp(`inet ${haNatGateway.replace(/\./g, '\\.')}/`).test(v.addresses),
+        state: v.running ? parseVrrpStates(v.log, gatewayInstance).at(-1) : 'STOPPED',
+      }
+    )
+  }
+  const other = holds(pair.master.name)
+  const nat: NatMoveRun = {
+    move: run,
+    gateway: {
+      gateway: haNatGateway,
+      to: { ...holds(pair.backup.name)!, insideMac: pair.backup.mac(inside) },
+      ...(other ? { other } : {}),
+      neighbours: neighbours.map((n) => ({ name: n.name, ...parseNeighbour(n.text) })),
+    },
+  }
+  for (const n of neighbours) await evidence(`${n.name}: ip neigh show ${haNatGateway}`, n.text || '(none)')
+  await evidence('the gateway after the move', describeGateway(nat.gateway))
+  return nat
+}
+
+describe('NAT with two directors: the real servers’ gateway moves with the VIP (vrrp_sync_group)', () => {
+  test('the master’s outside link cut: lvs-node-0b takes the VIP and the gateway together, the real servers’ replies follow, new connections are answered', async ({
+    pair,
+    client,
+    realServers: rs,
+    net,
+  }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)] })
+    await expectPass(natMovedTo(await natMove(pair, client, rs, port, 'lost its outside link', () => pair.cut(pair.master, vrrp.network))))
+  })
+
+  test('the master’s keepalived stopped: lvs-node-0b takes both, new connections are answered', async ({ pair, client, realServers: rs, net }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)] })
+    await expectPass(natMovedTo(await natMove(pair, client, rs, port, 'stopped keepalived', () => pair.stop(pair.master))))
+  })
+
+  test('negative control: the two instances not in a sync group, the cut moves only the VIP; the replies still go to lvs-node-0a and the check fails', async ({
+    pair,
+    client,
+    realServers: rs,
+    net,
+  }) => {
+    const port = net.freshPort()
+    await pair.start({ services: [service(port)], syncGroup: false })
+    await expectFail(natMovedTo(await natMove(pair, client, rs, port, 'lost its outside link', () => pair.cut(pair.master, vrrp.network))))
+  })
+})
