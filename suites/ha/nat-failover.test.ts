@@ -12,7 +12,7 @@ import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
 import { haNatGateway, haNatTopology } from '../../topologies/ha-nat'
 import type { Client } from '../../fixtures/nodes/client'
 import type { RealServer } from '../../fixtures/nodes/real-server'
-import { haNatTest as test } from './ha-fixtures'
+import { haNatTest as test, type HaFixtures } from './ha-fixtures'
 import { move } from './move-run'
 import { describeGateway, natMovedTo, parseNeighbour, type NatMoveRun } from './nat-failover'
 
@@ -57,16 +57,21 @@ async function natMove(pair: VrrpPair, client: Client, rs: RealServer[], port: n
   return nat
 }
 
+/** keepalived started on both (the instances grouped or not), then the master's outside link cut under the probes. */
+async function cutRun({ pair, client, realServers, net }: HaFixtures, syncGroup: boolean): Promise<NatMoveRun> {
+  const port = net.freshPort()
+  await pair.start({ services: [service(port)], syncGroup })
+  return natMove(pair, client, realServers, port, 'lost its outside link', () => pair.cut(pair.master, vrrp.network))
+}
+
 describe('NAT with two directors: the real servers’ gateway moves with the VIP (vrrp_sync_group)', () => {
   test('the master’s outside link cut: lvs-node-0b takes the VIP and the gateway together, the real servers’ replies follow, new connections are answered', async ({
     pair,
     client,
-    realServers: rs,
+    realServers,
     net,
   }) => {
-    const port = net.freshPort()
-    await pair.start({ services: [service(port)] })
-    await expectPass(natMovedTo(await natMove(pair, client, rs, port, 'lost its outside link', () => pair.cut(pair.master, vrrp.network))))
+    await expectPass(natMovedTo(await cutRun({ pair, client, realServers, net }, true)))
   })
 
   test('the master’s keepalived stopped: lvs-node-0b takes both, new connections are answered', async ({ pair, client, realServers: rs, net }) => {
@@ -78,11 +83,9 @@ describe('NAT with two directors: the real servers’ gateway moves with the VIP
   test('negative control: the two instances not in a sync group, the cut moves only the VIP; the replies still go to lvs-node-0a and the check fails', async ({
     pair,
     client,
-    realServers: rs,
+    realServers,
     net,
   }) => {
-    const port = net.freshPort()
-    await pair.start({ services: [service(port)], syncGroup: false })
-    await expectFail(natMovedTo(await natMove(pair, client, rs, port, 'lost its outside link', () => pair.cut(pair.master, vrrp.network))))
+    await expectFail(natMovedTo(await cutRun({ pair, client, realServers, net }, false)))
   })
 })
