@@ -126,6 +126,11 @@ describe('negative controls: a broken file whose replay must report each kind of
     },
     { title: 'sh with 10.0.1.12 withheld: the clients hashed to it get no answer', rule: '-A -t 172.16.100.210:7070 -s sh', kinds: ['sticky-source'] },
     {
+      title: 'wlc with 10.0.1.12 withheld: the connections scheduled to it are refused, it holds none of its share',
+      rule: '-A -t 172.16.100.210:3030 -s wlc',
+      kinds: ['held-load', 'answered'],
+    },
+    {
       title: 'dh whose only server, 10.0.1.12, is withheld: its destination is served by nobody',
       rule: '-A -t 172.16.100.210:5050 -s dh',
       kinds: ['sticky-destination', 'answered'],
@@ -160,6 +165,18 @@ describe('negative controls: a broken file whose replay must report each kind of
       const replayed = r.services.find((s) => s.line === lineOf('-A -t 172.16.100.210:6060 -s dh'))!
       await attach(r, replayed)
       expect(replayed.verdicts.map((v) => v.kind)).toEqual(['answered', 'sticky-destination', 'reply-path'])
+      for (const v of replayed.verdicts) await expectPass(v)
+    },
+  )
+
+  labTest(
+    'the sed service of the same file, nothing broken: the held connections end as sed spreads them, 2 to 10.0.1.11 and 1 to 10.0.1.14 a round',
+    { timeout: replayTimeout },
+    async ({ lab, topologies }) => {
+      const r = await replayOf(broken, lab, topologies)
+      const replayed = r.services.find((s) => s.line === lineOf('-A -t 172.16.100.210:4040 -s sed'))!
+      await attach(r, replayed)
+      expect(replayed.verdicts.map((v) => v.kind)).toEqual(['answered', 'held-load', 'reply-path'])
       for (const v of replayed.verdicts) await expectPass(v)
     },
   )

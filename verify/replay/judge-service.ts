@@ -11,6 +11,7 @@ import { networkShares, stickyPerPort, templatesListed, type ExpectedTemplate } 
 import { stickyPerKey } from '../../suites/schedulers/checks'
 import { healthChecked } from '../keepalived/judge-health'
 import type { CheckerState } from '../keepalived/checker-states'
+import { heldLoadFollowsRule, type HeldLoad } from './held-load'
 import { maskedAddress } from './ipv4'
 import { reducedWeights } from './plan-replay'
 import type { CheckKind, PlannedService, Target } from './replay-plan'
@@ -22,6 +23,8 @@ export interface ServiceObservation {
   visits: Visit[]
   datagrams: Array<{ target: Target; answers: (string | undefined)[] }>
   connections: IpvsConnection[]
+  /** held-load: the service's servers before and with the held connections open. */
+  held?: HeldLoad
 }
 
 /** What every service shares: the table after the restore, the settled counters, the captures. */
@@ -131,6 +134,14 @@ export function judgeService(plan: PlannedService, o: ServiceObservation, shared
         ),
       })),
     'reply-path': () => replyPathVerdicts(plan, o, shared, tcpTargets, weighted),
+    'held-load': () => [
+      {
+        kind: 'held-load',
+        ...(o.held
+          ? heldLoadFollowsRule(plan.scheduler, plan.servers, plan.heldRounds ?? 1, o.held)
+          : { check: `${plan.scheduler}'s rule with held connections`, failures: ['no connections were held'] }),
+      },
+    ],
     'health-checks': () => [
       {
         kind: 'health-checks',

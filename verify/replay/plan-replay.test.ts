@@ -98,6 +98,26 @@ describe('planReplay', () => {
     expect(p.services[1]!.notChecked).toEqual(['that every server is reached: dh hashes each client (or destination) to a server of its own choosing'])
   })
 
+  it('holds connections for lc, wlc, sed and nq that are not persistent: two rounds where they fit in 16, one where only one does, none past that', () => {
+    const rules = [
+      '-A -t 10.0.0.1:80 -s sed\n-a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 2\n-a -t 10.0.0.1:80 -r 10.0.1.2 -m -w 1',
+      '-A -t 10.0.0.1:81 -s wlc\n-a -t 10.0.0.1:81 -r 10.0.1.1 -m -w 5\n-a -t 10.0.0.1:81 -r 10.0.1.2 -m -w 4',
+      '-A -t 10.0.0.1:82 -s lc -p 60\n-a -t 10.0.0.1:82 -r 10.0.1.1 -m',
+      '-A -t 10.0.0.1:83 -s nq\n-a -t 10.0.0.1:83 -r 10.0.1.1 -m -w 20\n-a -t 10.0.0.1:83 -r 10.0.1.2 -m -w 1',
+      '-A -t 10.0.0.1:84 -s rr\n-a -t 10.0.0.1:84 -r 10.0.1.1 -m',
+    ]
+    const p = plan(`${rules.join('\n')}\n`)
+    expect(p.services.map((s) => [s.scheduler, s.checks.includes('held-load'), s.heldRounds])).toEqual([
+      ['sed', true, 2],
+      ['wlc', true, 1],
+      ['lc', false, undefined],
+      ['nq', false, undefined],
+      ['rr', false, undefined],
+    ])
+    expect(p.services[0]!.checks).toEqual(['answered', 'held-load', 'reply-path'])
+    expect(p.services[3]!.notChecked).toContain("nq's rule with held connections: a round of 21 is more than the replay's 16")
+  })
+
   it('cannot send to a mark no MARK rule sets, and says so instead of checking', () => {
     const p = plan(
       '-A -f 10 -s rr\n-a -f 10 -r 172.16.100.101 -g\n-A -t 172.16.100.200:80 -s rr\n-a -t 172.16.100.200:80 -r 172.16.100.102 -g\n',

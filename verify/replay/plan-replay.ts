@@ -7,6 +7,7 @@ import { BadInput } from '../bad-input'
 import type { LintInput } from '../lint/lint-input'
 import type { LocatedService } from '../rules/rules-table'
 import { serviceName } from '../rules/service-name'
+import { heldCount, LOAD_SCHEDULERS } from './held-load'
 import { fromNumber, inSubnet, networkOf, overlaps, toNumber } from './ipv4'
 import { MAX_REAL_SERVERS, type CheckKind, type PlannedRealServer, type PlannedService, type ReplayPlan, type Target } from './replay-plan'
 
@@ -25,6 +26,8 @@ const ANY_PORT_PROBES = [80, 443]
 const MAX_CLIENTS = 12
 /** wrr's exact check runs whole cycles; longer cycles cost more requests than they prove. */
 const MAX_WRR_CYCLE = 24
+/** At most this many connections held at once for a load rule. */
+const MAX_HELD = 16
 /** Schedulers under which sequential short connections reach every weighted server. */
 const SPREADING = new Set(['rr', 'wrr', 'lc', 'wlc'])
 const HASHING_SOURCE = new Set(['sh', 'mh'])
@@ -314,6 +317,17 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
     if (cycle <= MAX_WRR_CYCLE) checks.push('wrr-cycles')
     else notChecked.push(`wrr's exact cycles: a cycle of ${cycle} requests is longer than the replay's ${MAX_WRR_CYCLE}`)
   }
+  // held connections cost a process-free connect each: two rounds where they fit, else one
+  let heldRounds: number | undefined
+  if (!persistent && LOAD_SCHEDULERS.has(svc.scheduler)) {
+    const once = heldCount(svc.scheduler, servers, 1)
+    if (udp) notChecked.push(`${svc.scheduler}'s rule with held connections: it is checked on TCP only`)
+    else if (once === 0 || once > MAX_HELD) notChecked.push(`${svc.scheduler}'s rule with held connections: a round of ${once} is more than the replay's ${MAX_HELD}`)
+    else {
+      heldRounds = 2 * once <= MAX_HELD ? 2 : 1
+      checks.push('held-load')
+    }
+  }
   if (HASHING_SOURCE.has(svc.scheduler)) checks.push('sticky-source')
   if (BY_DESTINATION.has(svc.scheduler)) checks.push('sticky-destination')
   if (persistent) {
@@ -359,7 +373,7 @@ function planService(svc: LocatedService, reach: Target[] | string, layout: Layo
   if (unreachable && spreads) notChecked.push(`that every server is reached: ${unreachable}`)
   const keep = (k: CheckKind) => !(k === 'reached' && unreachable)
   const rounds = persistent || HASHING_SOURCE.has(svc.scheduler) || BY_DESTINATION.has(svc.scheduler) ? 2 : svc.scheduler === 'wrr' ? 2 * cycle : 2 * Math.max(weighted.length, 1)
-  return { ...base, targets: reach, clients, sharing, rounds, checks: checks.filter(keep), notChecked }
+  return { ...base, targets: reach, clients, sharing, rounds, ...(heldRounds && { heldRounds }), checks: checks.filter(keep), notChecked }
 }
 
 function clientNode(services: PlannedService[], network: string, prefix: number, director: string): NodeSpec {

@@ -32,6 +32,8 @@ export type CheckKind =
   | 'reply-path'
   /** A keepalived.conf's health checkers: each found its real server up, and left it in the table. */
   | 'health-checks'
+  /** lc, wlc, sed, nq: connections held one after another end as the rule spreads them (each server's ActiveConn). */
+  | 'held-load'
 
 export interface PlannedServer {
   address: string
@@ -58,6 +60,8 @@ export interface PlannedService {
   sharing?: { network: string; clients: string[] }
   /** Requests each client makes to each target. */
   rounds: number
+  /** held-load: whole rounds of the rule to hold (the connections: heldCount). */
+  heldRounds?: number
   checks: CheckKind[]
   /** What the replay cannot check for this service, and why. */
   notChecked: string[]

@@ -18,7 +18,7 @@ import { parseProgramming, programmingScript, type DirectorInput } from './progr
 import type { PlannedRealServer, ReplayPlan } from './replay-plan'
 import type { Evidence, ReplayResult, ServiceReplay } from './replay-result'
 import { compareRoundTrip } from './round-trip'
-import { sendTraffic } from './service-traffic'
+import { holdForLoad, sendTraffic } from './service-traffic'
 
 export interface ReplayRun {
   plan: ReplayPlan
@@ -100,7 +100,13 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
       continue
     }
     say(`replay: ${s.name}: ${s.clients.length} client${s.clients.length === 1 ? '' : 's'}, ${s.targets.map((t) => `${t.protocol} ${t.address}:${t.port}`).join(', ')}`)
-    observed.push(await timed(timings, `${s.name}: traffic and entries`, () => sendTraffic(s, client, director)))
+    const sent = await timed(timings, `${s.name}: traffic and entries`, () => sendTraffic(s, client, director))
+    if (s.checks.includes('held-load')) {
+      const { held, evidence } = await timed(timings, `${s.name}: held connections`, () => holdForLoad(s, client, director))
+      sent.observation.held = held
+      sent.evidence.push(...evidence)
+    }
+    observed.push(sent)
   }
   const stopped = await Promise.all(captures.map((c) => c.stop()))
   const stats = await timed(timings, 'counters settled (ipvsadm --stats --exact)', () => director.settledStats())

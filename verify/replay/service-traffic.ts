@@ -1,7 +1,11 @@
 import type { Client } from '../../fixtures/nodes/client'
 import type { Director } from '../../fixtures/nodes/director'
 import type { Visit, VisitStep } from '../../lab/http/visits'
+import { pollUntil } from '../../fixtures/shell-poll'
 import { formatEndpoint } from '../../lab/ipvs/endpoint'
+import { parseIpvsList } from '../../lab/ipvs/parse-list'
+import type { ServiceKey } from '../../lab/ipvs/types'
+import { heldCount, type HeldLoad } from './held-load'
 import { maskedAddress } from './ipv4'
 import type { ServiceObservation } from './judge-service'
 import type { PlannedService } from './replay-plan'
@@ -59,4 +63,40 @@ export function requestTable(visits: Visit[]): string {
   const per = new Map<string, string[]>()
   for (const v of visits) per.set(`${v.client} :${v.port}`, [...(per.get(`${v.client} :${v.port}`) ?? []), v.exchange.server ?? '-'])
   return [...rows, '', 'per client and port:', ...[...per].map(([k, servers]) => `${k.padEnd(22)} ${servers.join(', ')}`)].join('\n')
+}
+
+/** ipvsadm's selector of a service: `-t VIP:port`, `-u VIP:port` or `-f mark`. */
+export function serviceSelector(key: ServiceKey): string {
+  if (key.protocol === 'FWM') return `-f ${key.fwmark}`
+  return `${key.protocol === 'UDP' ? '-u' : key.protocol === 'SCTP' ? '--sctp-service' : '-t'} ${formatEndpoint(key.address!, key.port!)}`
+}
+
+/**
+ * held-load's observation: once the service's short requests hold no active connection (at
+ * most 10 s; what is still active then is the check's starting state to report), its rows in
+ * `-Ln`; then heldCount connections to its first TCP target, one after another and kept open,
+ * the rows again, and the connections closed.
+ */
+export async function holdForLoad(s: PlannedService, client: Client, director: Director): Promise<{ held: HeldLoad; evidence: Evidence[] }> {
+  const select = serviceSelector(s.key)
+  const target = s.targets.find((t) => t.protocol === 'tcp')!
+  const asked = heldCount(s.scheduler, s.servers, s.heldRounds ?? 1)
+  const active = `ipvsadm -L -n ${select} | awk '$1 == "->" && $5 ~ /^[0-9]+$/ && $5 > 0' | wc -l`
+  const beforeText = await director.sh(`${pollUntil(`[ "$(${active})" -eq 0 ]`, { seconds: 10 })}\nipvsadm -L -n ${select}`, 40_000, { readOnly: true })
+  let opened = 0
+  let afterText = ''
+  try {
+    opened = await client.holdIdle(formatEndpoint(target.address, target.port), asked)
+    afterText = await director.sh(`ipvsadm -L -n ${select}`, undefined, { readOnly: true })
+  } finally {
+    await client.releaseIdle()
+  }
+  const rows = (text: string) => parseIpvsList(text).services[0]?.realServers ?? []
+  return {
+    held: { asked, opened, before: rows(beforeText), after: rows(afterText) },
+    evidence: [
+      { name: `ipvsadm -Ln ${select} before the held connections`, text: beforeText },
+      { name: `ipvsadm -Ln ${select} with ${opened} of ${asked} connections to ${formatEndpoint(target.address, target.port)} held`, text: afterText },
+    ],
+  }
 }
