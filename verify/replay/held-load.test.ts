@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { passed } from '../../checks/verdict'
+import { parseIpvsList } from '../../lab/ipvs/parse-list'
 import type { RealServer } from '../../lab/ipvs/types'
 import { predictHeld, type LoadRule } from '../../suites/schedulers/load-rules'
 import { expectedShares, heldCount, heldLoadFollowsRule } from './held-load'
@@ -82,5 +84,33 @@ describe('heldLoadFollowsRule', () => {
 
   it('fails when a server is missing from the table', () => {
     expect(heldLoadFollowsRule('lc', servers, 1, { asked: 2, opened: 2, before: quiet, after: [row('10.0.1.11', 2, 1)] }).failures).toEqual(['10.0.1.14 is not in the table'])
+  })
+})
+
+describe('heldLoadFollowsRule on the 6.1 lab’s -Ln of the broken file’s replay', () => {
+  const lab = (f: string) => parseIpvsList(readFileSync(new URL(`./__fixtures__/${f}`, import.meta.url), 'utf8')).services[0]!.realServers
+
+  it('sed 2:1, two rounds: 4 and 2 held, from a start with only inactive entries', () => {
+    const v = heldLoadFollowsRule('sed', [server('10.0.1.11', 2), server('10.0.1.14', 1)], 2, {
+      asked: 6,
+      opened: 6,
+      before: lab('held-sed-before-6.1.txt'),
+      after: lab('held-sed-after-6.1.txt'),
+    })
+    expect(v.failures).toEqual([])
+  })
+
+  it('wlc 1:1 with 10.0.1.12 withheld: its connections refused (inactive 2 to 5), 1 of 4 opened, the check fails', () => {
+    const v = heldLoadFollowsRule('wlc', [server('10.0.1.11', 1), server('10.0.1.12', 1)], 2, {
+      asked: 4,
+      opened: 1,
+      before: lab('held-wlc-withheld-before-6.1.txt'),
+      after: lab('held-wlc-withheld-after-6.1.txt'),
+    })
+    expect(v.failures).toEqual([
+      'only 1 of 4 connections could be opened',
+      '10.0.1.11 (weight 1) holds 1 active connections, the rule gives it 2',
+      '10.0.1.12 (weight 1) holds 0 active connections, the rule gives it 2',
+    ])
   })
 })

@@ -100,16 +100,18 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
       continue
     }
     say(`replay: ${s.name}: ${s.clients.length} client${s.clients.length === 1 ? '' : 's'}, ${s.targets.map((t) => `${t.protocol} ${t.address}:${t.port}`).join(', ')}`)
-    const sent = await timed(timings, `${s.name}: traffic and entries`, () => sendTraffic(s, client, director))
-    if (s.checks.includes('held-load')) {
-      const { held, evidence } = await timed(timings, `${s.name}: held connections`, () => holdForLoad(s, client, director))
-      sent.observation.held = held
-      sent.evidence.push(...evidence)
-    }
-    observed.push(sent)
+    observed.push(await timed(timings, `${s.name}: traffic and entries`, () => sendTraffic(s, client, director)))
   }
   const stopped = await Promise.all(captures.map((c) => c.stop()))
   const stats = await timed(timings, 'counters settled (ipvsadm --stats --exact)', () => director.settledStats())
+  // held connections last, once the counters the reply paths are judged by have been read: they would count in them
+  for (const [i, s] of plan.services.entries()) {
+    const sent = observed[i]
+    if (!sent || !s.checks.includes('held-load')) continue
+    const { held, evidence } = await timed(timings, `${s.name}: held connections`, () => holdForLoad(s, client, director))
+    sent.observation.held = held
+    sent.evidence.push(...evidence)
+  }
   const macs = new Map(net.nodes.map((n) => [n.mac(), n.name]))
   const captureOf = (node: LabNode) => stopped[watch.findIndex((w) => w.node === node)]
   const shared: SharedObservation = {
