@@ -42,6 +42,16 @@ const watchSeconds = 4
 const watchLimitSeconds = 15
 
 /**
+ * How long the backup is given to list the master's connections. The master's sync thread
+ * sends its current buffer once it is IPVS_SYNC_FLUSH_TIME (2 s) old and looks every
+ * IPVS_SYNC_CHECK_PERIOD (1 s) when there is nothing queued (include/net/ip_vs.h,
+ * next_sync_buff and sync_thread_master in net/netfilter/ipvs/ip_vs_sync.c): sent within 3 s
+ * of the connection's third packet; plus the 2 s the HA checks allow a loaded emulated guest.
+ * Without the daemon the backup is read after the same wait: what it would have been sent.
+ */
+const syncBoundSeconds = 3 + 2
+
+/**
  * The runs: rr with and without the sync daemon; mh (hashing the client's port too) without
  * it, the backup's sloppy_tcp as the sloppyBackup fixture leaves it (1) or as the spec has it (0).
  */
@@ -87,20 +97,19 @@ describe('connection sync: what the backup knows of the master’s connections, 
     const connections = await client.hold(`${vip}:${port}`, held, { keepaliveSeconds: 1 })
     const where = { vip, port, client: client.address() }
     const count = `ipvsadm -L -n -c | awk '$4 ~ /^${client.address().replace(/\./g, '\\.')}:/ && $5 == "${vip}:${port}"' | wc -l`
-    // the sync daemon sends a connection after its third packet: wait on the backup until it lists them all (at most 8 s)
+    // the sync daemon sends a connection after its third packet: wait on the backup until it lists them all (at most syncBoundSeconds)
     const [masterText, backupOut] = await Promise.all([
       pair.master.sh('ipvsadm -L -n -c', undefined, { readOnly: true }),
-      // the same wait without the daemon: what it would have sent had 8 s to arrive
       pair.backup.sh(
-        `${pollUntil(`[ "$(${count})" -ge ${connections.length} ]`, { seconds: 8 })}\necho "@@sloppy_tcp $(cat /proc/sys/net/ipv4/vs/sloppy_tcp)"\nipvsadm -L -n -c`,
+        `${pollUntil(`[ "$(${count})" -ge ${connections.length} ]`, { seconds: syncBoundSeconds })}\necho "@@sloppy_tcp $(cat /proc/sys/net/ipv4/vs/sloppy_tcp)"\nipvsadm -L -n -c`,
         30_000,
         { readOnly: true },
       ),
     ])
     const backupSloppyTcp = Number(/^@@sloppy_tcp (\d+)$/m.exec(backupOut)?.[1] ?? NaN)
     const backupText = backupOut.replace(/^@@sloppy_tcp .*\n/m, '')
-    // the starting state: every connection carried a line since it was opened, else a loss
-    // after the move would not be the move's
+    // the starting state, read last before the move: every connection carried a line since it
+    // was opened, else a loss after the move would not be the move's
     const beforeFailover = await client.held({ until: { since: connections, moreLines: 1, limitSeconds: 4 } })
     const notFlowing = notFlowingBeforeFailover(connections, beforeFailover)
     if (notFlowing) {

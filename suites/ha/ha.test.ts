@@ -12,6 +12,7 @@ import type { Director } from '../../fixtures/nodes/director'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import type { VrrpPair } from '../../fixtures/vrrp-pair'
 import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
+import { masterDownSeconds } from '../../lab/keepalived/master-down'
 import { haDrTopology } from '../../topologies/ha-dr'
 import { haTest } from './ha-fixtures'
 import { movedTo, oneMaster, type PairReading } from './checks'
@@ -20,10 +21,9 @@ import { attachViews, move, state } from './move-run'
 const vip = haDrTopology.vip
 const vrrp = haDrTopology.vrrp!
 const realServers = haDrTopology.nodes.filter((n) => n.role === 'real-server').map((n) => n.interfaces[0]!.address)
-/** The backup's master-down interval: 3 x advert_int + skew, skew = (256 - priority) / 256 x advert_int (RFC 5798). */
 const backupPriority = Math.min(...vrrp.members.map((m) => m.priority))
 const masterPriority = Math.max(...vrrp.members.map((m) => m.priority))
-const masterDown = (priority: number) => 3 * vrrp.advertInt + ((256 - priority) / 256) * vrrp.advertInt
+const masterDown = (priority: number) => masterDownSeconds(vrrp, priority)
 /**
  * What the emulated lab adds to the protocol's time: the probes' own granularity (a failed one
  * takes its 0.5 s connect timeout, then 0.2 s of pause) and keepalived and the client scheduled
@@ -40,21 +40,20 @@ const service = (port: number): KeepalivedService => ({ port, scheduler: 'rr', r
 
 describe('one master: VRRP elects one director to hold the VIP', () => {
   async function reading(pair: VrrpPair, client: Client): Promise<PairReading> {
-    const views = await pair.read()
-    const arp = await client.arping(vip, 2)
+    const [views, arp] = await Promise.all([pair.read(), client.arping(vip, 2)])
     await attachViews('after keepalived settled', views)
     await evidence(`arping ${vip} from the client`, arp.raw)
     return { directors: views.map((v) => state(v)), arp: arp.replies }
   }
 
   test('with both keepalived running, exactly one director holds the VIP (lvs-node-0a, priority 150) and one MAC answers ARP for it', async ({ pair, client, net }) => {
-    await pair.start({ services: [service(net.freshPort())] })
+    await pair.start({ services: [service(net.freshPort())] }, { settle: 'quiet' })
     const r = await reading(pair, client)
     await expectPass(oneMaster(r))
   })
 
   test('negative control: VRRP adverts dropped between the directors, both become master and two MACs answer', async ({ advertsBlocked: _, pair, client, net }) => {
-    await pair.start({ services: [service(net.freshPort())] })
+    await pair.start({ services: [service(net.freshPort())] }, { settle: 'quiet' })
     const r = await reading(pair, client)
     await expectFail(oneMaster(r))
   })

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { parseVrrpStates, type DirectorView } from '../../fixtures/vrrp-pair'
 import { parseTcpdump } from '../../lab/capture/parse-tcpdump'
+import { masterDownSeconds } from '../../lab/keepalived/master-down'
 import type { Topology } from '../../topologies/topology'
 import type { MoveRun } from './checks'
 import { state } from './move-run'
@@ -43,7 +44,7 @@ export function labRuns(topology: Topology, { instance }: { instance?: string } 
   }
 
   /** The bound of a move: the master-down interval of the director that takes the VIP, 3 x advert_int + skew. */
-  const masterDown = (priority: number) => 3 * vrrp.advertInt + ((256 - priority) / 256) * vrrp.advertInt
+  const masterDown = (priority: number) => masterDownSeconds(vrrp, priority)
   const priority = (name: string) => vrrp.members.find((m) => m.node === name)!.priority
 
   /**

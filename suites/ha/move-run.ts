@@ -46,9 +46,11 @@ export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event
   const tag = await client.probeFor(url, 8)
   const at = await event()
   const probes = await client.probes(tag)
-  const arp = await capture.stop()
-  const neighbour = await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })
-  const views = await pair.read()
+  // once the probes are over: the client's side and both directors, read side by side
+  const [[arp, neighbour], views] = await Promise.all([
+    capture.stop().then(async (arp) => [arp, await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })] as const),
+    pair.read(),
+  ])
   const target = o.to === 'master' ? pair.master : pair.backup
   const toView = views.find((v) => v.name === target.name)!
   const other = views.find((v) => v.name !== target.name)

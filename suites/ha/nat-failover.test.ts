@@ -9,6 +9,7 @@ import { evidence } from '../../fixtures/evidence'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { parseVrrpStates, type VrrpPair } from '../../fixtures/vrrp-pair'
 import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
+import { masterDownSeconds } from '../../lab/keepalived/master-down'
 import { haNatGateway, haNatTopology } from '../../topologies/ha-nat'
 import type { Client } from '../../fixtures/nodes/client'
 import type { RealServer } from '../../fixtures/nodes/real-server'
@@ -22,7 +23,7 @@ const [vipInstance, gatewayInstance] = [vrrp.virtualRouterId, vrrp.floating![0]!
 const inside = vrrp.floating![0]!.network
 /** The backup's master-down interval, 3 x advert_int + skew (RFC 5798): a cut link sends no last advert. */
 const backupPriority = Math.min(...vrrp.members.map((m) => m.priority))
-const masterDown = 3 * vrrp.advertInt + ((256 - backupPriority) / 256) * vrrp.advertInt
+const masterDown = masterDownSeconds(vrrp, backupPriority)
 /** As in ha.test.ts: the probes' granularity and a loaded emulated guest. */
 const toleranceSeconds = 2
 
