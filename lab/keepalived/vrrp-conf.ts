@@ -1,4 +1,4 @@
-import type { Topology, VrrpMember } from '../../topologies/topology'
+import type { Topology, VrrpMember, VrrpSpec } from '../../topologies/topology'
 
 /** A virtual service keepalived programs on each director (its checker), DR to the real servers. */
 export interface KeepalivedService {
@@ -35,6 +35,14 @@ export interface VrrpConfOptions {
   preempt?: boolean
 }
 
+/** A VRRP instance's name in the files vrrpConf writes (and in keepalived's log lines). */
+export const vrrpInstanceName = (virtualRouterId: number) => `VI_${virtualRouterId}`
+
+/** The group's instances by name: the VIP's first, then one per floating address. */
+export function vrrpInstanceNames(vrrp: VrrpSpec): string[] {
+  return [vrrp.virtualRouterId, ...(vrrp.floating ?? []).map((f) => f.virtualRouterId)].map(vrrpInstanceName)
+}
+
 /**
  * One director's keepalived.conf for the topology's VRRP group: one vrrp_instance for the VIP
  * and one per floating address, each on its network's interface (the intended master starts
@@ -55,7 +63,7 @@ export function vrrpConf(
   const master = [...vrrp.members].sort((a, b) => b.priority - a.priority)[0]!
   const instances = [{ network: vrrp.network, address: `${topology.vip}/32`, virtualRouterId: vrrp.virtualRouterId }, ...(vrrp.floating ?? [])].map((i) => ({
     ...i,
-    name: `VI_${i.virtualRouterId}`,
+    name: vrrpInstanceName(i.virtualRouterId),
     device: deviceOf(i.network),
   }))
   const kind = topology.mode === 'nat' ? 'NAT' : 'DR'

@@ -8,7 +8,7 @@ import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
 import { expectFail, expectPass } from '../../fixtures/verdict'
 import { parseVrrpStates, type VrrpPair } from '../../fixtures/vrrp-pair'
-import type { KeepalivedService } from '../../lab/keepalived/vrrp-conf'
+import { vrrpInstanceNames, type KeepalivedService } from '../../lab/keepalived/vrrp-conf'
 import { masterDownSeconds } from '../../lab/keepalived/master-down'
 import { haNatGateway, haNatTopology } from '../../topologies/ha-nat'
 import type { Client } from '../../fixtures/nodes/client'
@@ -19,7 +19,7 @@ import { describeGateway, natMovedTo, parseNeighbour, type NatMoveRun } from './
 
 const vrrp = haNatTopology.vrrp!
 const realServers = haNatTopology.nodes.filter((n) => n.role === 'real-server').map((n) => n.interfaces[0]!.address)
-const [vipInstance, gatewayInstance] = [vrrp.virtualRouterId, vrrp.floating![0]!.virtualRouterId].map((id) => `VI_${id}`)
+const [vipInstance, gatewayInstance] = vrrpInstanceNames(vrrp)
 const inside = vrrp.floating![0]!.network
 /** The backup's master-down interval, 3 x advert_int + skew (RFC 5798): a cut link sends no last advert. */
 const backupPriority = Math.min(...vrrp.members.map((m) => m.priority))
