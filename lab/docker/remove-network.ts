@@ -22,7 +22,8 @@ export async function removeLabNetwork(network: RemovableNetwork, name = network
     }
     const info = (await network.inspect().catch(() => undefined)) as { Containers?: Record<string, unknown> } | undefined
     if (!info) return
-    await Promise.all(Object.keys(info.Containers ?? {}).map((id) => network.disconnect({ Container: id, Force: true }).catch(() => undefined)))
+    // in turn, as containers are removed (remove-containers.ts): a disconnect is an endpoint leave too
+    for (const id of Object.keys(info.Containers ?? {})) await network.disconnect({ Container: id, Force: true }).catch(() => undefined)
     await new Promise((r) => setTimeout(r, 500 * (i + 1)))
   }
   throw new LabError(`the lab network ${name} could not be removed (${message(last)})`, "the lab's Docker engine keeps it: stop the lab (or restart that engine) and run again")

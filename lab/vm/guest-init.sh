@@ -66,6 +66,15 @@ while read -r cmd; do
       mark "powering off"
       echo o > /proc/sysrq-trigger ;;
     dockerd-log) cat /run/dockerd.log ;;
+    # Asked when dockerd stops answering (lab/vm/engine-watch.ts): where its goroutines wait
+    # (SIGUSR1 writes their stacks to a file) and which tasks the kernel holds blocked.
+    stall-report)
+      kill -USR1 $DOCKERD; sleep 3
+      f=$(ls -t /var/run/docker/goroutine-stacks-*.log /var/lib/docker/goroutine-stacks-*.log 2>/dev/null | head -n1)
+      fns=$(for fn in processEndpointDelete getSvcRecords sbLeave; do grep -q "$fn" "$f" 2>/dev/null && printf ' %s' "$fn"; done)
+      echo "lab: stall dockerd goroutines=$(grep -c '^goroutine ' "$f" 2>/dev/null) lock-waits=$(grep -c 'semacquire' "$f" 2>/dev/null) in:$fns"
+      echo "lab: stall blocked tasks:$(ps -eo stat=,comm= | awk '$1 ~ /^D/ {printf " %s", $2}')"
+      mark "stall reported" ;;
   esac
 done
 # Console closed: keep PID 1 alive.

@@ -6,6 +6,7 @@ import { LabError } from '../errors'
 import { onInterrupt } from '../host/interrupts'
 import { say } from '../progress'
 import type { FetchedKernel } from '../kernel/fetch-kernel'
+import { stallDiagnosis, watchEngine } from './engine-watch'
 import { LockupWatch } from './lockup-watch'
 
 export interface GuestSpec {
@@ -75,6 +76,45 @@ export class RunningGuest {
     const timer = setTimeout(() => this.kill(), timeoutMs)
     await this.exited
     clearTimeout(timer)
+  }
+
+  /** Asks the guest on its console what dockerd and the kernel are stuck on: its "lab: stall" lines, within the time given. */
+  async stallReport(timeoutMs = 20_000): Promise<string[]> {
+    const from = this.bootMarks.length
+    this.qemu.stdin?.write('stall-report\n')
+    const deadline = Date.now() + timeoutMs
+    const said = () => this.bootMarks.slice(from)
+    while (Date.now() < deadline && !said().some((m) => m.startsWith('stall reported'))) await new Promise((r) => setTimeout(r, 250))
+    return said()
+      .filter((m) => m.startsWith('stall ') && !m.startsWith('stall reported'))
+      .map((m) => m.slice('stall '.length))
+  }
+
+  /**
+   * Watches the guest's engine (engine-watch.ts) until the guest stops: an engine that answers
+   * no network list for a minute and a half is reported with the guest's stall report, and the
+   * guest is stopped, so that the run ends with that line instead of at every test's timeout.
+   */
+  superviseEngine(answerMs = 30_000, everyMs = 30_000, misses = 3): void {
+    const stop = watchEngine({
+      everyMs,
+      misses,
+      probe: async () => {
+        const res = await request(`http://127.0.0.1:${this.spec.port}/networks`, { headersTimeout: answerMs, bodyTimeout: answerMs })
+        await res.body.text()
+        if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`)
+      },
+      onStall: (seconds) =>
+        void (async () => {
+          if (this.stopping) return
+          const report = await this.stallReport()
+          if (this.stopping) return
+          this.wedged = `the lab's Docker engine answered no network list for ${seconds} s: ${stallDiagnosis(report)}`
+          say(`guest: ${this.wedged}: stopping it`)
+          this.kill()
+        })(),
+    })
+    void this.exited.then(stop)
   }
 
   kill(): void {

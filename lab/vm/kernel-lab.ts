@@ -105,5 +105,6 @@ export async function startKernelLab(config: LabConfig, prepared: PreparedKernel
     guest.kill()
     throw err
   }
+  guest.superviseEngine()
   return guest
 }
