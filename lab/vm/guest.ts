@@ -92,10 +92,10 @@ export class RunningGuest {
 
   /**
    * Watches the guest's engine (engine-watch.ts) until the guest stops: an engine that answers
-   * no network list for a minute and a half is reported with the guest's stall report, and the
+   * no network list for 90 s (two questions of 30 s, 30 s apart) is reported with the guest's stall report, and the
    * guest is stopped, so that the run ends with that line instead of at every test's timeout.
    */
-  superviseEngine(answerMs = 30_000, everyMs = 30_000, misses = 3): void {
+  superviseEngine(answerMs = 30_000, everyMs = 30_000, misses = 2): void {
     const stop = watchEngine({
       everyMs,
       misses,
