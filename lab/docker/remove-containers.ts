@@ -8,8 +8,8 @@ type Removable = Pick<Docker, 'getContainer'>
  * leaves a network (sbLeave, which takes the network's lock, then the controller's) while its
  * watch loop processes the delete of another endpoint of that network (which takes them the other
  * way round): moby/libnetwork#2649, fixed only in 20.10.27. Every later network call then hangs,
- * and the run with it; a CI run saw a topology's teardown hang so and every test after it time
- * out. Removed in turn, each leave starts a whole API round trip after the last delete was handed
+ * and the run with it: most likely what hung a CI run's teardown, after which every test timed
+ * out (that run left no dump to tell). Removed in turn, each leave starts a whole API round trip after the last delete was handed
  * to the watch loop, whose part under the two locks takes microseconds.
  */
 export async function removeContainersInTurn(docker: Removable, ids: string[]): Promise<void> {
