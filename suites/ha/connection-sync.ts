@@ -18,7 +18,7 @@ export interface SyncRun {
   /** The entries of VIP:port on each director before the failover. */
   masterEntries: IpvsConnection[]
   backupEntries: IpvsConnection[]
-  /** The backup's entries of VIP:port some seconds after it took over. */
+  /** The backup's entries of VIP:port after it took over, once the held connections were watched. */
   backupEntriesAfter: IpvsConnection[]
   /** The client's connections when the backup took over, and some seconds later. */
   atFailover: HeldConnection[]

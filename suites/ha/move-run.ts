@@ -42,8 +42,12 @@ export interface MoveOptions {
 export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event: () => Promise<number>): Promise<{ run: MoveRun; views: DirectorView[] }> {
   const vip = pair.net.topology.vip
   const url = `http://${vip}:${o.port}/`
+  const target = o.to === 'master' ? pair.master : pair.backup
   const capture = await PacketCapture.start(client, 'arp')
-  const tag = await client.probeFor(url, 8)
+  // 8 s outlasts the bound (3.61 s + 2 s) after the event; a move the client has seen through
+  // (its entry for the VIP moved to the target's MAC, two probes answered after that) ends them
+  // sooner, and the directors are read as soon as it has
+  const tag = await client.probeFor(url, 8, { until: { ip: vip, mac: target.mac(), answered: 2 } })
   const at = await event()
   const probes = await client.probes(tag)
   // once the probes are over: the client's side and both directors, read side by side
@@ -51,7 +55,6 @@ export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event
     capture.stop().then(async (arp) => [arp, await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })] as const),
     pair.read(),
   ])
-  const target = o.to === 'master' ? pair.master : pair.backup
   const toView = views.find((v) => v.name === target.name)!
   const other = views.find((v) => v.name !== target.name)
   const run: MoveRun = {
