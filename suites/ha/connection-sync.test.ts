@@ -92,7 +92,7 @@ describe('connection sync: what the backup knows of the master’s connections, 
         return `the capture could not be read: ${(e as Error).message}`
       }
     }
-    const connections = await client.hold(`${vip}:${port}`, held, { keepaliveSeconds: 1 })
+    const connections = await client.hold(`${vip}:${port}`, held, { keepaliveSeconds: 1, together: true })
     const where = { vip, port, client: client.address() }
     const count = `ipvsadm -L -n -c | awk '$4 ~ /^${client.address().replace(/\./g, '\\.')}:/ && $5 == "${vip}:${port}"' | wc -l`
     // the sync daemon sends a connection after its third packet: wait on the backup until it lists them all (at most syncBoundSeconds)

@@ -43,13 +43,14 @@ export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event
   const vip = pair.net.topology.vip
   const url = `http://${vip}:${o.port}/`
   const target = o.to === 'master' ? pair.master : pair.backup
-  const capture = await PacketCapture.start(client, 'arp')
   // 8 s outlasts the bound (3.61 s + 2 s) after the event; a move the client has seen through
   // (its entry for the VIP moved to the target's MAC, two probes answered after that) ends them
-  // sooner, and the directors are read as soon as it has
-  const tag = await client.probeFor(url, 8, { until: { ip: vip, mac: target.mac(), answered: 2 } })
+  // sooner, and the directors are read as soon as it has. They start once the capture listens,
+  // in its round trip.
+  const probe = client.probeRun(url, 8, { until: { ip: vip, mac: target.mac(), answered: 2 } })
+  const capture = await PacketCapture.start(client, 'arp', { after: probe.script })
   const at = await event()
-  const probes = await client.probes(tag)
+  const probes = await client.probes(probe.tag)
   // once the probes are over: the client's side and both directors, read side by side
   const [[arp, neighbour], views] = await Promise.all([
     capture.stop().then(async (arp) => [arp, await client.sh(`ip neigh show ${vip}`, undefined, { readOnly: true })] as const),
