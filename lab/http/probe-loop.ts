@@ -9,7 +9,7 @@ export interface ProbesUntil {
 }
 
 /**
- * The bash program of a probe run (Client.probeFor), written to run under `bash -c '...'`:
+ * The bash program of a probe run (Client.probeRun), written to run under `bash -c '...'`:
  * a GET every `intervalSeconds` for `seconds`, a new connection each, one line per probe to
  * `tag` (sent and ended in µs of the lab's clock, the answering server or -), then `end`.
  *
