@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { LabInfo } from '../lab-info'
-import type { SkipNote } from './matrix-reporter'
+import type { FigureNote, SkipNote } from './matrix-reporter'
 import type { CheckResult, KernelIdentity, Outcome } from './model'
 
 /** The parts of vitest's JSON reporter output the matrix reads. */
@@ -45,9 +45,10 @@ function firstLine(message: string | undefined): string | undefined {
  * One kernel's checks from its vitest JSON, with the skip notes and, where its Allure
  * report has the test, a link straight to it (`report` is relative to the reports folder).
  */
-export function checkResults(opts: { json: VitestJson; root: string; notes?: SkipNote[]; allure?: AllureResult[]; report?: string }): CheckResult[] {
+export function checkResults(opts: { json: VitestJson; root: string; notes?: SkipNote[]; figures?: FigureNote[]; allure?: AllureResult[]; report?: string }): CheckResult[] {
   const links = allureLinks(opts.allure ?? [])
   const notes = new Map((opts.notes ?? []).map((n) => [checkId(n.file, n.titles), n.note]))
+  const figures = new Map((opts.figures ?? []).map((n) => [checkId(n.file, n.titles), n.figures]))
   return opts.json.testResults.flatMap((file) => {
     const rel = path.relative(opts.root, file.name)
     return file.assertionResults.map((a) => {
@@ -63,6 +64,7 @@ export function checkResults(opts: { json: VitestJson; root: string; notes?: Ski
         note: notes.get(id),
         failure: outcome === 'failed' ? firstLine(a.failureMessages?.[0]) : undefined,
         evidence: opts.report ? (allureId ? `${opts.report}#/${allureId}` : opts.report) : undefined,
+        ...(figures.has(id) && { figures: figures.get(id) }),
       }
     })
   })
@@ -85,7 +87,13 @@ async function readAllure(dir: string): Promise<AllureResult[]> {
 /** One run's checks from its folder (undefined if vitest wrote none), linked into `report` (relative to the reports folder). */
 export async function readRunResults(dir: string, root: string, report?: string): Promise<CheckResult[] | undefined> {
   const json = await readJson<VitestJson>(path.join(dir, 'vitest.json'))
-  return json && checkResults({ json, root, notes: await readJson<SkipNote[]>(path.join(dir, 'skips.json')), allure: await readAllure(path.join(dir, 'allure-results')), report })
+  if (!json) return undefined
+  const [notes, figures, allure] = await Promise.all([
+    readJson<SkipNote[]>(path.join(dir, 'skips.json')),
+    readJson<FigureNote[]>(path.join(dir, 'figures.json')),
+    readAllure(path.join(dir, 'allure-results')),
+  ])
+  return checkResults({ json, root, notes, figures, allure, report })
 }
 
 /** The kernel a lab ran, from the lab's own record (`lab/lab.json` of a reports folder). */

@@ -52,6 +52,19 @@ describe('mergeRuns', () => {
   })
 })
 
+describe('mergeRuns with figures', () => {
+  it("keeps every run's figures in run order, and a run that measured nothing adds none", () => {
+    const measured = (i: number, value?: number) =>
+      run(i, ['passed', 'passed', 'passed']).map((r, k) => (k === 0 && value !== undefined ? { ...r, figures: [{ name: 'failover', value, unit: 's' }] } : r))
+    const [first, second] = mergeRuns([measured(1, 0.7), measured(2), measured(3, 0.66)])
+    expect(first!.figures).toEqual([
+      { name: 'failover', value: 0.7, unit: 's' },
+      { name: 'failover', value: 0.66, unit: 's' },
+    ])
+    expect(second!.figures).toBeUndefined()
+  })
+})
+
 describe('the matrix of several runs', () => {
   const m = buildMatrix([column('bullseye', merged), column('trixie', mergeRuns(runs.map((r) => r.map((c) => ({ ...c, outcome: 'passed' as const, failure: undefined })))))], [])
 

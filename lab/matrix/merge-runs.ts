@@ -9,15 +9,16 @@ const worst = (t: RunTally): Outcome => (t.failed > 0 ? 'failed' : t.skipped > 0
 /**
  * One kernel's runs (`--repeat`) as one result per check, in the order the checks first
  * appeared: the outcome with how many runs had each outcome, the first failure (naming its run),
- * the first skip note, and the last run's evidence (the kernel's report shows the last run,
+ * the first skip note, every run's figures in run order, and the last run's evidence (the kernel's report shows the last run,
  * with the earlier ones as its retries).
  */
 export function mergeRuns(runs: CheckResult[][]): CheckResult[] {
   const merged = new Map<string, CheckResult & { tally: RunTally }>()
   runs.forEach((results, i) => {
     for (const r of results) {
-      const m = merged.get(r.id) ?? { ...r, note: undefined, failure: undefined, tally: { passed: 0, failed: 0, skipped: 0 } }
+      const m = merged.get(r.id) ?? { ...r, note: undefined, failure: undefined, figures: undefined, tally: { passed: 0, failed: 0, skipped: 0 } }
       m.tally[r.outcome]++
+      if (r.figures?.length) m.figures = [...(m.figures ?? []), ...r.figures]
       if (r.outcome === 'failed' && m.failure === undefined) m.failure = `run ${i + 1}: ${r.failure ?? 'failed'}`
       if (r.outcome === 'skipped' && m.note === undefined) m.note = r.note
       m.evidence = r.evidence

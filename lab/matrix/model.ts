@@ -9,6 +9,16 @@ export interface RunTally {
   skipped: number
 }
 
+/**
+ * A quantity a check measured, as the test reported it (`fixtures/figures.ts`): a failover's
+ * seconds, connections lost of 10. One per run; the matrix shows them side by side per kernel.
+ */
+export interface Figure {
+  name: string
+  value: number
+  unit: string
+}
+
 /** One check's result on one kernel. */
 export interface CheckResult {
   /** `file > describe > ... > test`: the same on every kernel. */
@@ -24,6 +34,8 @@ export interface CheckResult {
   evidence?: string
   /** Over every run of the kernel, when it ran more than once; runs that disagree make the check flaky. */
   tally?: RunTally
+  /** What it measured, one entry per figure and run, in run order. */
+  figures?: Figure[]
 }
 
 export interface PhaseTiming {

@@ -67,6 +67,26 @@ describe('renderMatrixPage', () => {
     expect(page).toContain('no ip_vs_twos')
   })
 
+  it('has no figures table when no check measured anything', () => {
+    expect(page).not.toContain('Figures per kernel')
+  })
+
+  it('shows what the checks measured per kernel, read from figures.json beside the results', () => {
+    const [first] = results
+    const measured = checkResults({
+      json: fixture('bullseye-nat.vitest.json') as VitestJson,
+      root: '/work/wt-matrix',
+      figures: [{ file: first!.file, titles: first!.titles, figures: [{ name: 'failover, the master’s keepalived stopped', value: 0.71, unit: 's' }] }],
+    })
+    expect(measured[0]!.figures).toEqual([{ name: 'failover, the master’s keepalived stopped', value: 0.71, unit: 's' }])
+    expect(measured.slice(1).every((r) => r.figures === undefined)).toBe(true)
+    const withFigures = renderMatrixPage(buildMatrix([{ ...bullseye, results: measured }, sid], []), [], new Date())
+    expect(withFigures).toContain('<h2>Figures per kernel</h2>')
+    expect(withFigures).toContain(
+      `<tr><td>failover, the master’s keepalived stopped<div class="meta">measured by: ${first!.titles.at(-1)}</div></td><td class="num">0.71 s</td><td class="num"></td></tr>`,
+    )
+  })
+
   it("heads a user's own kernel with its file name, uname -r and its image's sha256", () => {
     const sha = '1a7ac0c40b10b98353b6f85fa9a0d4f2703287979567e19629d35ad2d777d124'
     const own: KernelColumn = {

@@ -1,3 +1,4 @@
+import { figureRows, figureText } from './figure-rows'
 import type { Cell, KernelColumn, Matrix, Row } from './model'
 import { describeCounts } from './matrix-counts'
 import { plural } from './plural'
@@ -86,6 +87,20 @@ function timings(m: Matrix): string {
   return `<table class="timings">${head}${body.join('')}</table>`
 }
 
+/** What the checks measured, per kernel (`fixtures/figures.ts`); nothing when none did. */
+function figures(m: Matrix): string {
+  const rows = figureRows(m.columns)
+  if (!rows.length) return ''
+  const head = `<tr><th>figure</th>${m.columns.map((c) => `<th>${escape(c.series)}</th>`).join('')}</tr>`
+  const body = rows.map(
+    (r) =>
+      `<tr><td>${escape(r.name)}<div class="meta">measured by: ${escape(r.check)}</div></td>${r.values.map((v) => `<td class="num">${escape(figureText(v, r.unit))}</td>`).join('')}</tr>`,
+  )
+  return `<h2>Figures per kernel</h2>
+<p class="meta">What the checks measured on each kernel, every run's value in run order; each check holds its figure to its bound.</p>
+<table class="figures">${head}${body.join('')}</table>`
+}
+
 function registry(entries: KnownDifference[]): string {
   const items = entries.map(
     (d) =>
@@ -125,6 +140,7 @@ ${problems}
 <tr><th>check</th>${m.columns.map(columnHeader).join('')}</tr>
 ${rowsByFile(m)}
 </table>
+${figures(m)}
 <h2>Known differences (lab/matrix/known-differences.ts)</h2>
 ${registry(known)}
 <h2>Timings per kernel</h2>

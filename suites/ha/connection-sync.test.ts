@@ -3,9 +3,10 @@
  * kernel's IPVS sync daemon: master on the VRRP master, backup on the backup): long-lived
  * connections through the master, what the backup knows of them, and what survives a failover.
  */
-import { describe, expect } from 'vitest'
+import { describe, expect, type TestContext } from 'vitest'
 import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
+import { figure } from '../../fixtures/figures'
 import { changedState } from '../../fixtures/lab-test'
 import type { Director } from '../../fixtures/nodes/director'
 import { oncePerKey } from '../../fixtures/once-per-key'
@@ -160,21 +161,26 @@ describe('connection sync: what the backup knows of the master’s connections, 
     return run
   }
   const runOf = oncePerKey(syncRun, describeSyncRun)
+  /** The matrix's figure of a run: how many of the held connections the failover lost. */
+  function lostFigure(task: TestContext['task'], label: string, run: SyncRun): SyncRun {
+    figure(task, `connections lost at the failover, ${label}`, run.held - survivors(run).length, `of ${run.held}`)
+    return run
+  }
 
   test(`with the sync daemon, the backup’s -Lnc lists the master’s ${held} connections: same client port, real server, ESTABLISHED`, async ({ pair, client, realServers, net }) => {
     await expectPass(backupHasTheConnections(await runOf({ pair, client, realServers, net }, 'sync')))
   })
 
-  test(`with the sync daemon, all ${held} connections keep flowing to their real servers after the failover`, async ({ pair, client, realServers, net }) => {
-    await expectPass(connectionsSurvive(await runOf({ pair, client, realServers, net }, 'sync')))
+  test(`with the sync daemon, all ${held} connections keep flowing to their real servers after the failover`, async ({ pair, client, realServers, net, task }) => {
+    await expectPass(connectionsSurvive(lostFigure(task, 'sync daemon, rr', await runOf({ pair, client, realServers, net }, 'sync'))))
   })
 
   describe('negative controls: without the sync daemon', () => {
     test('the backup has no entries: the sync check fails', async ({ pair, client, realServers, net }) => {
       await expectFail(backupHasTheConnections(await runOf({ pair, client, realServers, net }, 'no sync')))
     })
-    test('the connections break at the failover (the backup resets what it has no entry for): the survival check fails', async ({ pair, client, realServers, net }) => {
-      await expectFail(connectionsSurvive(await runOf({ pair, client, realServers, net }, 'no sync')))
+    test('the connections break at the failover (the backup resets what it has no entry for): the survival check fails', async ({ pair, client, realServers, net, task }) => {
+      await expectFail(connectionsSurvive(lostFigure(task, 'no sync daemon, rr', await runOf({ pair, client, realServers, net }, 'no sync'))))
     })
   })
 
@@ -185,12 +191,13 @@ describe('connection sync: what the backup knows of the master’s connections, 
       realServers,
       net,
       sloppyBackup,
+      task,
     }) => {
       expect(sloppyBackup).toBe(pair.backup)
-      await expectPass(survivesByHashing(await runOf({ pair, client, realServers, net }, 'mh, sloppy backup')))
+      await expectPass(survivesByHashing(lostFigure(task, 'no sync daemon, mh, sloppy_tcp=1 on the backup', await runOf({ pair, client, realServers, net }, 'mh, sloppy backup'))))
     })
-    test('negative control: with sloppy_tcp=0 (the default) the backup resets what it has no entry for: the check fails', async ({ pair, client, realServers, net }) => {
-      await expectFail(survivesByHashing(await runOf({ pair, client, realServers, net }, 'mh')))
+    test('negative control: with sloppy_tcp=0 (the default) the backup resets what it has no entry for: the check fails', async ({ pair, client, realServers, net, task }) => {
+      await expectFail(survivesByHashing(lostFigure(task, 'no sync daemon, mh, sloppy_tcp=0', await runOf({ pair, client, realServers, net }, 'mh'))))
     })
   })
 })

@@ -16,7 +16,7 @@ import { masterDownSeconds } from '../../lab/keepalived/master-down'
 import { haDrTopology } from '../../topologies/ha-dr'
 import { haTest } from './ha-fixtures'
 import { movedTo, oneMaster, type PairReading } from './checks'
-import { attachViews, move, state } from './move-run'
+import { attachViews, move, moveFigures, state } from './move-run'
 
 const vip = haDrTopology.vip
 const vrrp = haDrTopology.vrrp!
@@ -63,10 +63,12 @@ describe('failover and failback: the VIP moves with the master', () => {
   const moveTo = (pair: VrrpPair, client: Client, port: number, name: string, to: 'master' | 'backup', event: () => Promise<number>) =>
     move(pair, client, { port, name, to, boundSeconds: masterDown(to === 'master' ? masterPriority : backupPriority), toleranceSeconds }, event).then((m) => m.run)
 
-  test('the master’s keepalived stopped: lvs-node-0b takes the VIP, the client follows its gratuitous ARP, new connections are answered', async ({ pair, client, net }) => {
+  test('the master’s keepalived stopped: lvs-node-0b takes the VIP, the client follows its gratuitous ARP, new connections are answered', async ({ pair, client, net, task }) => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
-    await expectPass(movedTo(await moveTo(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))))
+    const run = await moveTo(pair, client, port, 'stopped keepalived', 'backup', () => pair.stop(pair.master))
+    moveFigures(task, 'DR failover, the master’s keepalived stopped', run)
+    await expectPass(movedTo(run))
   })
 
   /**
@@ -74,28 +76,26 @@ describe('failover and failback: the VIP moves with the master', () => {
    * still reaches it and the kernel answers ARP, so no connection is lost; keepalived's adverts
    * stop, and the backup takes over when its master-down interval runs out.
    */
-  test('the master paused (docker pause): lvs-node-0b takes the VIP after the master-down interval', async ({ pair, client, net }) => {
+  test('the master paused (docker pause): lvs-node-0b takes the VIP after the master-down interval', async ({ pair, client, net, task }) => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
-    await expectPass(
-      movedTo(
-        await moveTo(pair, client, port, 'paused', 'backup', async () => {
-          // the event is the pause done: from then on the master sends nothing
-          await pair.pause(pair.master)
-          return Number((await client.sh('echo "${EPOCHREALTIME/[.,]/}"', undefined, { readOnly: true })).trim()) / 1e6
-        }),
-      ),
-    )
+    const run = await moveTo(pair, client, port, 'paused', 'backup', async () => {
+      // the event is the pause done: from then on the master sends nothing
+      await pair.pause(pair.master)
+      return Number((await client.sh('echo "${EPOCHREALTIME/[.,]/}"', undefined, { readOnly: true })).trim()) / 1e6
+    })
+    moveFigures(task, 'DR failover, the master paused', run)
+    await expectPass(movedTo(run))
   })
 
-  test('failback: lvs-node-0a’s keepalived started again takes the VIP back (preemption)', async ({ pair, client, net }) => {
+  test('failback: lvs-node-0a’s keepalived started again takes the VIP back (preemption)', async ({ pair, client, net, task }) => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
     await pair.stop(pair.master)
     // the event is the start alone: the probes watch the takeover, a settle would outlast it
-    await expectPass(
-      movedTo(await moveTo(pair, client, port, 'started keepalived again', 'master', () => pair.start({ services: [service(port)] }, { only: [pair.master], settle: 'none' }))),
-    )
+    const run = await moveTo(pair, client, port, 'started keepalived again', 'master', () => pair.start({ services: [service(port)] }, { only: [pair.master], settle: 'none' }))
+    moveFigures(task, 'DR failback, lvs-node-0a’s keepalived started again', run)
+    await expectPass(movedTo(run))
   })
 
   test('negative control: nopreempt, lvs-node-0a’s keepalived started again stays backup and the failback check fails', async ({ pair, client, net }) => {

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest'
 import { evidence } from '../../fixtures/evidence'
+import { figure } from '../../fixtures/figures'
 import { oncePerKey } from '../../fixtures/once-per-key'
 import type { Director } from '../../fixtures/nodes/director'
 import type { RealServer } from '../../fixtures/nodes/real-server'
@@ -102,12 +103,17 @@ describe('health checks: keepalived takes a dead real server out and puts it bac
     client,
     realServers,
     net,
+    task,
   }) => {
-    await expectPass(takenOut(await runOf({ pair, client, realServers, net }, 'checked')))
+    const run = await runOf({ pair, client, realServers, net }, 'checked')
+    figure(task, 'health check: nginx stopped to the server out of the table', run.changedAfter, 's')
+    await expectPass(takenOut(run))
   })
 
-  test(`nginx back on lvs-node-1: it returns to the table within delay_loop = ${delayLoop} s and answers its turns`, async ({ pair, client, realServers, net }) => {
-    await expectPass(putBack(await runOf({ pair, client, realServers, net }, 'checked')))
+  test(`nginx back on lvs-node-1: it returns to the table within delay_loop = ${delayLoop} s and answers its turns`, async ({ pair, client, realServers, net, task }) => {
+    const run = await runOf({ pair, client, realServers, net }, 'checked')
+    figure(task, 'health check: nginx started to the server back at weight 1', run.backAfter, 's')
+    await expectPass(putBack(run))
   })
 
   test('inhibit_on_failure: the failed server stays in the table at weight 0, every new request answered', async ({ pair, client, realServers, net }) => {

@@ -3,11 +3,13 @@
  * ARP captured while an event moves the master, then the client's neighbour entry and both
  * directors are read.
  */
+import type { TestContext } from 'vitest'
 import { PacketCapture } from '../../fixtures/capture'
 import { evidence } from '../../fixtures/evidence'
+import { figure } from '../../fixtures/figures'
 import type { Client } from '../../fixtures/nodes/client'
 import { parseVrrpStates, type DirectorView, type VrrpPair } from '../../fixtures/vrrp-pair'
-import { describeMoveRun, type DirectorState, type MoveRun } from './checks'
+import { describeMoveRun, firstAnsweredAfter, takeoverSeconds, type DirectorState, type MoveRun } from './checks'
 
 /**
  * A director's VRRP state: its log's last (of one instance, when named), or STOPPED once
@@ -77,4 +79,14 @@ export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event
   await evidence('the probes (sent, ended on the lab clock, server)', probes.map((p) => `${p.sentAt.toFixed(3)} ${p.endedAt.toFixed(3)} ${p.server ?? '-'}`).join('\n'))
   await evidence('what the run saw', describeMoveRun(run))
   return { run, views }
+}
+
+/**
+ * A move's two times, for the matrix's figures: the event to the new holder's first gratuitous
+ * ARP, and to the end of the first new connection answered after it (the failover time).
+ */
+export function moveFigures(task: TestContext['task'], label: string, run: MoveRun): void {
+  const first = firstAnsweredAfter(run)
+  figure(task, `${label}: first gratuitous ARP after the event`, takeoverSeconds(run), 's')
+  figure(task, `${label}: first new connection answered after the event`, first && first.endedAt - run.at, 's')
 }

@@ -14,7 +14,7 @@ import { haNatGateway, haNatTopology } from '../../topologies/ha-nat'
 import type { Client } from '../../fixtures/nodes/client'
 import type { RealServer } from '../../fixtures/nodes/real-server'
 import { haNatTest as test, type HaFixtures } from './ha-fixtures'
-import { move } from './move-run'
+import { move, moveFigures } from './move-run'
 import { describeGateway, natMovedTo, parseNeighbour, type NatMoveRun } from './nat-failover'
 
 const vrrp = haNatTopology.vrrp!
@@ -71,14 +71,19 @@ describe('NAT with two directors: the real servers’ gateway moves with the VIP
     client,
     realServers,
     net,
+    task,
   }) => {
-    await expectPass(natMovedTo(await cutRun({ pair, client, realServers, net }, true)))
+    const run = await cutRun({ pair, client, realServers, net }, true)
+    moveFigures(task, 'NAT failover, the master’s outside link cut', run.move)
+    await expectPass(natMovedTo(run))
   })
 
-  test('the master’s keepalived stopped: lvs-node-0b takes both, new connections are answered', async ({ pair, client, realServers: rs, net }) => {
+  test('the master’s keepalived stopped: lvs-node-0b takes both, new connections are answered', async ({ pair, client, realServers: rs, net, task }) => {
     const port = net.freshPort()
     await pair.start({ services: [service(port)] })
-    await expectPass(natMovedTo(await natMove(pair, client, rs, port, 'stopped keepalived', () => pair.stop(pair.master))))
+    const run = await natMove(pair, client, rs, port, 'stopped keepalived', () => pair.stop(pair.master))
+    moveFigures(task, 'NAT failover, the master’s keepalived stopped', run.move)
+    await expectPass(natMovedTo(run))
   })
 
   test('negative control: the two instances not in a sync group, the cut moves only the VIP; the replies still go to lvs-node-0a and the check fails', async ({
