@@ -84,6 +84,29 @@ export function takeoverSeconds(run: MoveRun): number | undefined {
   return t.length ? Math.min(...t) : undefined
 }
 
+/** What a move's figures report (seconds from the event, on the lab's clock). */
+export interface MoveTimes {
+  /** To the new holder's first gratuitous ARP. */
+  takeover?: number
+  /** To the end of the first new connection sent after that ARP and answered: the VIP working through the new holder. */
+  answeredThrough?: number
+  /** New connections sent after the event and not answered, of how many. */
+  unanswered: number
+  probes: number
+}
+
+/**
+ * The failover's times. A new connection answered before the takeover need not be the new
+ * holder's: a paused master's kernel still forwards, a failback's backup still serves, so
+ * the service time counts from the takeover's first gratuitous ARP.
+ */
+export function moveTimes(run: MoveRun): MoveTimes {
+  const takeover = takeoverSeconds(run)
+  const after = run.probes.filter((p) => p.sentAt >= run.at)
+  const through = takeover === undefined ? undefined : after.find((p) => p.sentAt >= run.at + takeover && p.server !== undefined)
+  return { takeover, answeredThrough: through && through.endedAt - run.at, unanswered: after.filter((p) => !p.server).length, probes: after.length }
+}
+
 /**
  * 2. Failover and failback. The backup takes the VIP when the master's adverts stop: at once
  * (after its skew time) when the master says priority 0 on a clean stop, after the

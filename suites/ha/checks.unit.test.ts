@@ -3,7 +3,7 @@ import { passed } from '../../checks/verdict'
 import { parseVrrpStates } from '../../fixtures/vrrp-pair'
 import { parseArping } from '../../lab/capture/parse-arping'
 import { haDrTopology } from '../../topologies/ha-dr'
-import { describeMoveRun, firstAnsweredAfter, gratuitousFrom, movedTo, oneMaster, secondsOfDay, takeoverSeconds, type DirectorState, type PairReading } from './checks'
+import { describeMoveRun, firstAnsweredAfter, gratuitousFrom, movedTo, moveTimes, oneMaster, secondsOfDay, takeoverSeconds, type DirectorState, type PairReading } from './checks'
 import { dockerMac, lab, labRuns } from './lab-runs'
 import { state } from './move-run'
 
@@ -157,6 +157,20 @@ describe('failover and failback: the directors, the client’s ARP capture, neig
     expect(firstAnsweredAfter(paused)?.sentAt).toBe(1796287298.018)
     expect(firstAnsweredAfter(backupFirst)).toBeUndefined()
     expect(firstAnsweredAfter({ ...stopped, at: 1796287286.31 })).toBeUndefined()
+  })
+
+  it('moveTimes: the service through the new holder counts from its gratuitous ARP; a paused master’s kernel answers before it', () => {
+    const stop = moveTimes(stopped)
+    expect(stop.takeover).toBeCloseTo(0.652, 3)
+    // the first answered probe after the event is already after 0b's ARP (08:41:19.331)
+    expect(stop.answeredThrough).toBeCloseTo(firstAnsweredAfter(stopped)!.endedAt - stopped.at, 3)
+    expect(stop.probes).toBe(stopped.probes.filter((p) => p.sentAt >= stopped.at).length)
+    expect(stop.unanswered).toBe(stopped.probes.filter((p) => p.sentAt >= stopped.at && !p.server).length)
+    expect(stop.unanswered).toBeGreaterThan(0)
+    const pause = moveTimes(paused)
+    expect(firstAnsweredAfter(paused)!.endedAt - paused.at).toBeLessThan(pause.takeover!)
+    expect(pause.answeredThrough).toBeGreaterThan(pause.takeover!)
+    expect(moveTimes(backupFirst)).toMatchObject({ takeover: undefined, answeredThrough: undefined })
   })
 
   it('the bounds are ha.test.ts’s: 3.61 s for lvs-node-0b (priority 100), 3.41 s for lvs-node-0a (priority 150)', () => {

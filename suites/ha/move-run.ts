@@ -9,7 +9,7 @@ import { evidence } from '../../fixtures/evidence'
 import { figure } from '../../fixtures/figures'
 import type { Client } from '../../fixtures/nodes/client'
 import { parseVrrpStates, type DirectorView, type VrrpPair } from '../../fixtures/vrrp-pair'
-import { describeMoveRun, firstAnsweredAfter, takeoverSeconds, type DirectorState, type MoveRun } from './checks'
+import { describeMoveRun, moveTimes, type DirectorState, type MoveRun } from './checks'
 
 /**
  * A director's VRRP state: its log's last (of one instance, when named), or STOPPED once
@@ -82,11 +82,12 @@ export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event
 }
 
 /**
- * A move's two times, for the matrix's figures: the event to the new holder's first gratuitous
- * ARP, and to the end of the first new connection answered after it (the failover time).
+ * A move's times, for the matrix's figures (moveTimes): to the new holder's first gratuitous
+ * ARP, to the first new connection answered after it, and the new connections left unanswered.
  */
 export function moveFigures(task: TestContext['task'], label: string, run: MoveRun): void {
-  const first = firstAnsweredAfter(run)
-  figure(task, `${label}: first gratuitous ARP after the event`, takeoverSeconds(run), 's')
-  figure(task, `${label}: first new connection answered after the event`, first && first.endedAt - run.at, 's')
+  const t = moveTimes(run)
+  figure(task, `${label}: to the new holder's first gratuitous ARP`, t.takeover, 's')
+  figure(task, `${label}: to the first new connection answered after it`, t.answeredThrough, 's')
+  figure(task, `${label}: new connections unanswered (a probe every 0.2 s)`, t.unanswered, `of ${t.probes}`)
 }
