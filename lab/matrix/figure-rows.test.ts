@@ -25,8 +25,19 @@ describe('figureRows', () => {
       { ...column('trixie', []), state: 'lab-failed' },
     ])
     expect(rows).toEqual([
-      { name: 'failover, keepalived stopped', unit: 's', check: 'stopped', values: [[0.71], [0.68, 0.74], []] },
-      { name: 'connections lost, sync daemon', unit: 'of 10', check: 'sync', values: [[], [0], []] },
+      {
+        name: 'failover, keepalived stopped',
+        check: 'stopped',
+        cells: [
+          [{ value: 0.71, unit: 's' }],
+          [
+            { value: 0.68, unit: 's' },
+            { value: 0.74, unit: 's' },
+          ],
+          [],
+        ],
+      },
+      { name: 'connections lost, sync daemon', check: 'sync', cells: [[], [{ value: 0, unit: 'of 10' }], []] },
     ])
   })
 
@@ -37,8 +48,22 @@ describe('figureRows', () => {
 
 describe('figureText', () => {
   it('reads one value, several runs, and nothing', () => {
-    expect(figureText([3.41], 's')).toBe('3.41 s')
-    expect(figureText([0, 1], 'of 10')).toBe('0 · 1 of 10')
-    expect(figureText([], 's')).toBe('')
+    expect(figureText([{ value: 3.41, unit: 's' }])).toBe('3.41 s')
+    expect(
+      figureText([
+        { value: 0, unit: 'of 10' },
+        { value: 1, unit: 'of 10' },
+      ]),
+    ).toBe('0 · 1 of 10')
+    expect(figureText([])).toBe('')
+  })
+
+  it('gives each run its own unit when they differ', () => {
+    expect(
+      figureText([
+        { value: 1, unit: 'of 3' },
+        { value: 0, unit: 'of 6' },
+      ]),
+    ).toBe('1 of 3 · 0 of 6')
   })
 })

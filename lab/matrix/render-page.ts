@@ -94,7 +94,7 @@ function figures(m: Matrix): string {
   const head = `<tr><th>figure</th>${m.columns.map((c) => `<th>${escape(c.series)}</th>`).join('')}</tr>`
   const body = rows.map(
     (r) =>
-      `<tr><td>${escape(r.name)}<div class="meta">measured by: ${escape(r.check)}</div></td>${r.values.map((v) => `<td class="num">${escape(figureText(v, r.unit))}</td>`).join('')}</tr>`,
+      `<tr><td>${escape(r.name)}<div class="meta">measured by: ${escape(r.check)}</div></td>${r.cells.map((c) => `<td class="num">${escape(figureText(c))}</td>`).join('')}</tr>`,
   )
   return `<h2>Figures per kernel</h2>
 <p class="meta">What the checks measured on each kernel, every run's value in run order; each check holds its figure to its bound.</p>

@@ -83,11 +83,12 @@ export async function move(pair: VrrpPair, client: Client, o: MoveOptions, event
 
 /**
  * A move's times, for the matrix's figures (moveTimes): to the new holder's first gratuitous
- * ARP, to the first new connection answered after it, and the new connections left unanswered.
+ * ARP, to the first new connection answered after it, and the new connections left unanswered
+ * (the client's probes, one after another, each ended by its answer or its 0.5 s connect timeout).
  */
 export function moveFigures(task: TestContext['task'], label: string, run: MoveRun): void {
   const t = moveTimes(run)
   figure(task, `${label}: to the new holder's first gratuitous ARP`, t.takeover, 's')
   figure(task, `${label}: to the first new connection answered after it`, t.answeredThrough, 's')
-  figure(task, `${label}: new connections unanswered (a probe every 0.2 s)`, t.unanswered, `of ${t.probes}`)
+  figure(task, `${label}: new connections after the event left unanswered`, t.unanswered, `of ${t.probes}`)
 }
