@@ -53,7 +53,7 @@ export default class MatrixReporter implements Reporter {
     const file = test.module.relativeModuleId
     const titles = titlesOf(test)
     if (result.state === 'skipped' && result.note) this.notes.push({ file, titles, note: result.note })
-    const figures = (test.meta() as { figures?: Figure[] }).figures
+    const figures = test.meta().figures
     if (figures?.length) this.figures.push({ file, titles, figures })
     const state = result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped'
     const detail = result.state === 'failed' ? result.errors?.[0]?.message?.split('\n')[0] : result.state === 'skipped' ? result.note : undefined

@@ -9,8 +9,8 @@ const worst = (t: RunTally): Outcome => (t.failed > 0 ? 'failed' : t.skipped > 0
 /**
  * One kernel's runs (`--repeat`) as one result per check, in the order the checks first
  * appeared: the outcome with how many runs had each outcome, the first failure (naming its run),
- * the first skip note, every run's figures in run order, and the last run's evidence (the kernel's report shows the last run,
- * with the earlier ones as its retries).
+ * the first skip note, every run's figures in run order, and the last run's evidence (the
+ * kernel's report shows the last run, with the earlier ones as its retries).
  */
 export function mergeRuns(runs: CheckResult[][]): CheckResult[] {
   const merged = new Map<string, CheckResult & { tally: RunTally }>()
