@@ -72,14 +72,21 @@ export function thresholdsLost(before: IpvsThresholdsTable, after: IpvsThreshold
   ])
 }
 
-/** --stats after N requests on zeroed counters: Conns exact per real server and in total. */
-export function statsCount(stats: IpvsStatsTable, key: ServiceKey, servedBy: Map<string, number>): Verdict {
+/**
+ * --stats after N requests on zeroed counters: Conns exact per real server and in total.
+ * `resentSyns`: SYNs the client sent again meanwhile. The count stays exact either way; a
+ * miscount says so, since a SYN sent again that reaches the director after its connection
+ * closed is scheduled as a new one (conn_reuse_mode, ip_vs_in in net/netfilter/ipvs/ip_vs_core.c).
+ */
+export function statsCount(stats: IpvsStatsTable, key: ServiceKey, servedBy: Map<string, number>, resentSyns = 0): Verdict {
   const svc = stats.services.find((s) => sameKey(s, key))
   if (!svc) return verdict('--stats counts the traffic', ['the service is not in --stats'])
   const total = [...servedBy.values()].reduce((a, b) => a + b, 0)
+  const miscount = svc.counters.conns !== total
   return verdict('--stats counts the traffic', [
     total === 0 && 'no traffic was sent',
-    svc.counters.conns !== total && `the service counted ${svc.counters.conns} connections for ${total} answered requests`,
+    miscount && `the service counted ${svc.counters.conns} connections for ${total} answered requests`,
+    miscount && resentSyns > 0 && `the client sent ${resentSyns} SYN(s) again during the requests (a handshake over 1 s)`,
     ...svc.realServers.map(
       (rs) => rs.counters.conns !== (servedBy.get(rs.address) ?? 0) && `${rs.address} counted ${rs.counters.conns}, it answered ${servedBy.get(rs.address) ?? 0}`,
     ),

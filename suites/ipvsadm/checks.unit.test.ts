@@ -31,6 +31,10 @@ describe('ipvsadm checks on captured lab output', () => {
     const three = new Map(['172.16.100.11', '172.16.100.12', '172.16.100.13'].map((a) => [a, 3]))
     expect(passed(statsCount(stats, key, three))).toBe(true)
     expect(passed(statsCount(stats, key, new Map([...three, ['172.16.100.13', 2]])))).toBe(false)
+    // a SYN sent again is named in the failure, and never excuses the miscount
+    const resent = statsCount(stats, key, new Map([...three, ['172.16.100.13', 2]]), 1)
+    expect(resent.failures).toContain('the client sent 1 SYN(s) again during the requests (a handshake over 1 s)')
+    expect(passed(statsCount(stats, key, three, 1))).toBe(true)
     expect(passed(exactAgrees(stats, stats))).toBe(true)
     const afterZero = parseIpvsStats(lab('stats-after-zero-one-6.1.txt'))
     expect(passed(zeroed(afterZero, key, '-Z'))).toBe(true)
