@@ -72,26 +72,53 @@ export function thresholdsLost(before: IpvsThresholdsTable, after: IpvsThreshold
   ])
 }
 
+/** What a count of connections has to know beyond the requests: the SYNs the client sent again, and what the kernel made of them. */
+export interface ResentSyns {
+  /** SYNs the client sent again during the requests (TcpExt TCPSynRetrans). */
+  sent: number
+  /** Entries the kernel scheduled anew on a client port a request had been answered on (rescheduledEntries). */
+  rescheduled: IpvsConnection[]
+}
+
 /**
- * --stats after N requests on zeroed counters: Conns exact per real server and in total.
- * `resentSyns`: SYNs the client sent again meanwhile. The count stays exact either way; a
- * miscount says so, since a SYN sent again that reaches the director after its connection
- * closed is scheduled as a new one (conn_reuse_mode, ip_vs_in in net/netfilter/ipvs/ip_vs_core.c).
+ * A SYN the client sent again that reaches the director after its connection has closed meets
+ * the entry in TIME_WAIT or CLOSE, and conn_reuse_mode schedules it as a new connection
+ * (is_new_conn_expected, ip_vs_in in net/netfilter/ipvs/ip_vs_core.c): the old entry expires,
+ * the new one is counted, and its real server's SYN-ACK meets a closed socket. In -Lnc it is
+ * the entry of an answered request's client port that is not the finished connection: at
+ * another real server than the one that answered, or in SYN_RECV or CLOSE.
  */
-export function statsCount(stats: IpvsStatsTable, key: ServiceKey, servedBy: Map<string, number>, resentSyns = 0): Verdict {
+export function rescheduledEntries(entries: IpvsConnection[], answered: { localPort: number; server: string }[]): IpvsConnection[] {
+  const servedOn = new Map(answered.map((a) => [a.localPort, a.server]))
+  return entries.filter((e) => {
+    const server = servedOn.get(e.source.port)
+    return !e.isTemplate && server !== undefined && (e.destination.address !== server || e.state === 'SYN_RECV' || e.state === 'CLOSE')
+  })
+}
+
+/**
+ * --stats after N requests on zeroed counters: Conns exact per real server and in total. A
+ * connection the kernel scheduled anew from a SYN sent again counts too, each one shown by its
+ * entry and matched by a SYN the client did send again; nothing else is allowed for.
+ */
+export function statsCount(stats: IpvsStatsTable, key: ServiceKey, servedBy: Map<string, number>, resent: ResentSyns = { sent: 0, rescheduled: [] }): Verdict {
   const svc = stats.services.find((s) => sameKey(s, key))
   if (!svc) return verdict('--stats counts the traffic', ['the service is not in --stats'])
-  const total = [...servedBy.values()].reduce((a, b) => a + b, 0)
-  const miscount = svc.counters.conns !== total
+  const answered = [...servedBy.values()].reduce((a, b) => a + b, 0)
+  const anew = (address: string) => resent.rescheduled.filter((e) => e.destination.address === address).length
+  const total = answered + resent.rescheduled.length
+  const also = (n: number) => (n ? ` and ${n} scheduled anew` : '')
   return verdict('--stats counts the traffic', [
-    total === 0 && 'no traffic was sent',
-    miscount && `the service counted ${svc.counters.conns} connections for ${total} answered requests`,
-    miscount && resentSyns > 0 && `the client sent ${resentSyns} SYN(s) again during the requests (a handshake over 1 s)`,
-    ...svc.realServers.map(
-      (rs) => rs.counters.conns !== (servedBy.get(rs.address) ?? 0) && `${rs.address} counted ${rs.counters.conns}, it answered ${servedBy.get(rs.address) ?? 0}`,
-    ),
-    svc.counters.inPkts < 2 * total && `InPkts ${svc.counters.inPkts} for ${total} connections`,
-    svc.counters.outPkts < 2 * total && `OutPkts ${svc.counters.outPkts} for ${total} connections`,
+    answered === 0 && 'no traffic was sent',
+    resent.rescheduled.length > resent.sent && `${resent.rescheduled.length} entries scheduled anew for ${resent.sent} SYNs the client sent again`,
+    svc.counters.conns !== total && `the service counted ${svc.counters.conns} connections for ${answered} answered requests${also(resent.rescheduled.length)}`,
+    svc.counters.conns !== total && resent.sent > 0 && `the client sent ${resent.sent} SYN(s) again during the requests (a handshake over 1 s)`,
+    ...svc.realServers.map((rs) => {
+      const expected = (servedBy.get(rs.address) ?? 0) + anew(rs.address)
+      return rs.counters.conns !== expected && `${rs.address} counted ${rs.counters.conns}, it answered ${servedBy.get(rs.address) ?? 0}${also(anew(rs.address))}`
+    }),
+    svc.counters.inPkts < 2 * answered && `InPkts ${svc.counters.inPkts} for ${answered} connections`,
+    svc.counters.outPkts < 2 * answered && `OutPkts ${svc.counters.outPkts} for ${answered} connections`,
     !svc.counters.exact && 'the counters were not exact',
   ])
 }

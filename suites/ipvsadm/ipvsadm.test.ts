@@ -24,6 +24,7 @@ import {
   rateAgrees,
   restoredIdentical,
   serviceGone,
+  rescheduledEntries,
   statsCount,
   tableEmpty,
   thresholdsLost,
@@ -57,6 +58,7 @@ const servedBy = (xs: HttpExchange[]) => {
   for (const x of xs) if (x.server) m.set(addressOf(x.server), (m.get(addressOf(x.server)) ?? 0) + 1)
   return m
 }
+const answeredOn = (xs: HttpExchange[]) => xs.flatMap((x) => (x.server ? [{ localPort: x.localPort, server: addressOf(x.server) }] : []))
 const showExchanges = (xs: HttpExchange[]) => xs.map((x) => `${x.index + 1}. ${x.server ?? `(no answer, curl exit ${x.curlExit})`}`).join('\n')
 /** With curl's local port and connection count, for a count that must match the kernel's entries. */
 const showConnections = (xs: HttpExchange[]) =>
@@ -239,27 +241,25 @@ describe('ipvsadm: every command visible in the table and in the traffic', () =>
       const startingState = provenQuiet(parseQuietStart({ vip, ports: [p] }, start))
       const { exchanges, synRetransmits } = await client.getCountingSyns(urlOf(p), { times: 9 })
       await client.get(urlOf(q), { times: 3 })
-      const stats = await director.settledStats()
+      const stats = await director.settledStatsWithEntries(`${vip}:${p}`)
+      const resent = { sent: synRetransmits, rescheduled: rescheduledEntries(stats.entries.data, answeredOn(exchanges)) }
       // -Z moves the zero point at once (ip_vs_zero_stats): the read after it needs no settling
-      // the service's entries too: a count that disagrees with the requests says which client port it counted
-      const read = await director.sh(
-        `ipvsadm -Ln --stats\necho @@entries\nipvsadm -Lnc | awk '$5 == "${vip}:${p}"'\necho @@zeroed\nipvsadm -Z ${serviceOf(p)}\nipvsadm -Ln --stats --exact`,
-      )
-      const [plain = '', entries = '', zeroedText = ''] = read.split(/@@(?:entries|zeroed)\n/)
+      const [plain = '', zeroedText = ''] = (await director.sh(`ipvsadm -Ln --stats\necho @@zeroed\nipvsadm -Z ${serviceOf(p)}\nipvsadm -Ln --stats --exact`)).split('@@zeroed\n')
       const afterZero = { text: zeroedText, data: parseIpvsStats(zeroedText) }
       await evidence('starting state', `${startingState} (${describeScope(scope)}: the second service had 3 requests before -Z)`)
       await evidence(`9 requests to :${p} (and 3 to :${q})`, `${showConnections(exchanges)}\nSYNs the client sent again: ${synRetransmits}`)
+      // a count that disagrees with the requests: the entries say which client port was counted
+      await evidence(`ipvsadm -Lnc of ${vip}:${p} right after the traffic`, stats.entries.text)
       await evidence(`--stats --exact (settled after ${stats.waitedSeconds.toFixed(1)} s)`, stats.text)
-      await evidence(`ipvsadm -Lnc of ${vip}:${p}`, entries)
       await evidence('--stats', plain)
       await evidence(`--stats --exact after -Z ${serviceOf(p)}`, afterZero.text)
-      return { p, q, exchanges, synRetransmits, stats, plain: parseIpvsStats(plain), afterZero }
+      return { p, q, exchanges, resent, stats, plain: parseIpvsStats(plain), afterZero }
     }
     let run: ReturnType<typeof counted> | undefined
 
     test('--stats counts exactly the connections each real server answered after -Z', async ({ director, client }) => {
       const r = await (run ??= counted({ director, client }))
-      await expectPass(statsCount(r.stats.data, keyOf(r.p), servedBy(r.exchanges), r.synRetransmits))
+      await expectPass(statsCount(r.stats.data, keyOf(r.p), servedBy(r.exchanges), r.resent))
       await expectPass(exactAgrees(r.plain, r.stats.data))
     })
     test('-Z on one service zeroes it and leaves the other counting', async ({ director, client }) => {
