@@ -23,8 +23,8 @@ import {
   listedAs,
   rateAgrees,
   restoredIdentical,
-  serviceGone,
   rescheduledEntries,
+  serviceGone,
   statsCount,
   tableEmpty,
   thresholdsLost,
@@ -60,7 +60,7 @@ const servedBy = (xs: HttpExchange[]) => {
 }
 const answeredOn = (xs: HttpExchange[]) => xs.flatMap((x) => (x.server ? [{ localPort: x.localPort, server: addressOf(x.server) }] : []))
 const showExchanges = (xs: HttpExchange[]) => xs.map((x) => `${x.index + 1}. ${x.server ?? `(no answer, curl exit ${x.curlExit})`}`).join('\n')
-/** With curl's local port and connection count, for a count that must match the kernel's entries. */
+/** With curl's local port per request (and a reused connection marked), to be matched with the kernel's entries. */
 const showConnections = (xs: HttpExchange[]) =>
   xs.map((x) => `${x.index + 1}. ${x.server ?? `(no answer, curl exit ${x.curlExit})`} from port ${x.localPort}${x.newConnection ? '' : ' (reused)'}`).join('\n')
 const defaultTimeouts = { tcp: 900, tcpFin: 120, udp: 300 }
